@@ -1,0 +1,34 @@
+# Two commands: `make run` (the product, with demo data) and `make test` (the whole suite).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint venv demo-user
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Web + Celery worker + Celery beat on SQLite and the filesystem broker (unless DATABASE_URL /
+# REDIS_URL are set). The demo relaxes the second factor; production never does.
+run: export DJANGO_DEBUG ?= true
+run: export ADMIN_REQUIRE_2FA ?= false
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin
+	$(VENV)/bin/honcho start -f Procfile
+
+test: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/register.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

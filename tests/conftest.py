@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from privacy_registry.roles import AUDITOR, COMPLIANCE, DPO
+
+
+def _staff_client(client, django_user_model, *, group: str | None, superuser: bool = False):
+    user = django_user_model.objects.create_user(
+        username=f"{(group or 'super').lower()}-user", password="a-long-test-password-1", is_staff=True,
+        is_superuser=superuser,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id  # as django_otp.login() would after a valid token
+    session.save()
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def dpo_client(client, django_user_model, db):
+    return _staff_client(client, django_user_model, group=DPO)
+
+
+@pytest.fixture
+def compliance_client(client, django_user_model, db):
+    return _staff_client(client, django_user_model, group=COMPLIANCE)
+
+
+@pytest.fixture
+def auditor_client(client, django_user_model, db):
+    return _staff_client(client, django_user_model, group=AUDITOR)
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model, db):
+    return _staff_client(client, django_user_model, group=None, superuser=True)
