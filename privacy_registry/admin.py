@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
+
 from .models import (
     Country,
     DataSource,
@@ -35,6 +37,10 @@ class RegisterAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        reason = "changed in admin" if change else "added in admin"
+        services.record_save(instance=obj, actor=request.user, reason=reason)
 
 
 @admin.register(Country)

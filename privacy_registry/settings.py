@@ -128,9 +128,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_STORAGE",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            # Production images run collectstatic and set the whitenoise manifest storage.
+            default="django.contrib.staticfiles.storage.StaticFilesStorage",
         )
     },
 }
