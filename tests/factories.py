@@ -1,0 +1,162 @@
+"""factory-boy factories for the register. Countries come from the data migration (SE, US, …)."""
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from privacy_registry import models as m
+
+
+def country(code: str) -> m.Country:
+    return m.Country.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n} AB")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    registration_number = factory.Sequence(lambda n: f"556{n:07d}")
+    country = factory.LazyFunction(lambda: country("SE"))
+    role = m.Organisation.Role.CONTROLLER
+
+
+class PrivacyContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PrivacyContact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = m.PrivacyContact.Role.DPO
+    name = "Data Protection Officer"
+    email = factory.Sequence(lambda n: f"dpo{n}@example.org")
+
+
+class DataSubjectCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DataSubjectCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Subject category {n}")
+
+
+class PersonalDataCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PersonalDataCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Data category {n}")
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Vendor
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+    role = m.Vendor.Role.PROCESSOR
+    country = factory.LazyFunction(lambda: country("IE"))
+    dpa_signed_on = factory.Faker("date_between", start_date="-3y", end_date="today")
+
+
+class SubProcessorFactory(VendorFactory):
+    role = m.Vendor.Role.SUB_PROCESSOR
+    engaged_by = factory.SubFactory(VendorFactory)
+
+
+class SystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.System
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"System {n}")
+    kind = m.System.Kind.CRM
+    vendor = factory.SubFactory(VendorFactory)
+
+    @factory.post_generation
+    def hosting_countries(self, create, extracted, **kwargs):
+        if create:
+            self.hosting_countries.set(extracted or [country("SE")])
+
+
+class SecurityMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SecurityMeasure
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    kind = m.SecurityMeasure.Kind.TECHNICAL
+
+
+class ProcessingActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProcessingActivity
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Processing activity {n}")
+    status = m.ProcessingActivity.Status.ACTIVE
+    description = "Keeps customer contacts for account management."
+
+    @factory.post_generation
+    def subject_categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.subject_categories.set(extracted)
+
+    @factory.post_generation
+    def data_categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.data_categories.set(extracted)
+
+
+class PurposeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Purpose
+
+    activity = factory.SubFactory(ProcessingActivityFactory)
+    description = factory.Sequence(lambda n: f"Purpose {n}")
+    legal_basis = m.LegalBasis.CONTRACT
+
+
+class DataSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DataSource
+
+    activity = factory.SubFactory(ProcessingActivityFactory)
+    kind = m.DataSource.Kind.SUBJECT
+
+
+class RecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Recipient
+
+    activity = factory.SubFactory(ProcessingActivityFactory)
+    kind = m.Recipient.Kind.PROCESSOR
+    vendor = factory.SubFactory(VendorFactory)
+    country = factory.LazyFunction(lambda: country("IE"))
+
+
+class TransferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Transfer
+
+    activity = factory.SubFactory(ProcessingActivityFactory)
+    destination = factory.LazyFunction(lambda: country("US"))
+    vendor = factory.SubFactory(VendorFactory)
+    mechanism = m.Transfer.Mechanism.SCC
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Incident
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Incident {n}")
+    risk = m.Incident.Risk.RISK
