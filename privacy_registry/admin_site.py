@@ -5,9 +5,22 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from . import selectors
+
+
+class RegistryOTPLoginForm(OTPAdminAuthenticationForm):
+    """Password and code on one page: a user with a single authenticator need not pick it first."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
 
 
 class RegistryAdminSite(OTPAdminSite):
@@ -21,7 +34,7 @@ class RegistryAdminSite(OTPAdminSite):
 
     @property
     def login_form(self):
-        return OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
+        return RegistryOTPLoginForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
 
     @property
     def login_template(self):
