@@ -15,7 +15,47 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
-env = environ.FileAwareEnv()
+
+class _SecretFileMapping(environ.FileAwareMapping):
+    """The environment, where ``NAME_FILE`` stands for ``NAME``. The file's trailing newline is dropped (``echo``
+    and editors add one, and a password that kept it would not match), and a file that cannot be read stops
+    start-up naming the variable instead of escaping as a bare OSError."""
+
+    def __getitem__(self, key):
+        try:
+            value = super().__getitem__(key)
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{key}_FILE: cannot read {exc.filename!r} ({exc.strerror})") from exc
+        return value.rstrip("\r\n") if self.env.get(f"{key}_FILE") else value
+
+
+class _StrictEnv(environ.FileAwareEnv):
+    """django-environ, made strict. On its own it reads DJANGO_DEBUG=maybe (or ADMIN_REQUIRE_2FA=ture) as False,
+    turns AXES_COOLOFF_HOURS=1e3 into 13.0 by dropping the letters, and lets int("abc") escape as a ValueError
+    that does not say which variable was wrong. Here each of those is an ImproperlyConfigured naming it."""
+
+    ENVIRON = _SecretFileMapping()
+    _TRUE = ("true", "on", "yes", "y", "1")
+    _FALSE = ("false", "off", "no", "n", "0")
+    _KINDS = {bool: "true or false", int: "an integer", float: "a number"}
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if cast not in self._KINDS:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        text = (self.ENVIRON.get(var) or "").strip()
+        if not text:  # unset or empty (``VAR=`` in an env file): the default
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        if cast is bool and text.lower() in self._TRUE + self._FALSE:
+            return text.lower() in self._TRUE
+        if cast is not bool:
+            try:
+                return cast(text)
+            except ValueError:
+                pass
+        raise ImproperlyConfigured(f"{var} must be {self._KINDS[cast]}, not {text!r}")
+
+
+env = _StrictEnv()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -24,8 +64,16 @@ SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
     default="django-insecure-development-only-key-change-me-7c1f0e2b9a",
 )
+# Key of the suppression list's HMAC (subjects.Suppression): erased identities are kept only as keyed
+# hashes. Losing or changing the key un-suppresses everyone; `check --deploy` flags the default.
+SUPPRESSION_HMAC_KEY = env.str(
+    "SUPPRESSION_HMAC_KEY",
+    default="development-only-suppression-key-change-me-4b8e1d27c95a",
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Set only when a reverse proxy that sets X-Forwarded-Proto/-For is the sole way in (docker-compose).
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 
 INSTALLED_APPS = [
     "privacy_registry.apps.RegistryAdminConfig",
@@ -63,6 +111,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "privacy_registry.urls"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEMPLATES = [
     {
@@ -82,9 +131,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "privacy_registry.wsgi.application"
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+try:
+    DATABASES = {
+        "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    }
+except ValueError as exc:  # e.g. a port that is not a number; the URL itself may hold a password: not echoed
+    raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
+# An unknown scheme would otherwise give Django's dummy backend, which fails only at the first query.
+if DATABASES["default"].get("ENGINE") not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+    raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+# The password may come apart from the URL, so that one secret file (DATABASE_PASSWORD_FILE) feeds both
+# PostgreSQL's POSTGRES_PASSWORD_FILE and the application, and the URL holds nothing secret.
+if _db_password := env.str("DATABASE_PASSWORD", default=""):
+    DATABASES["default"]["PASSWORD"] = _db_password
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -110,7 +169,20 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+
+
+def _client_ip_behind_proxy(request):
+    """Behind our reverse proxy every request comes from the proxy's address, so one lockout would hit all
+    users of a name. The proxy appends the real client address last to X-Forwarded-For; entries before it
+    are whatever the client sent and are not trusted."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR")
+
+
+# Only behind the proxy (DJANGO_BEHIND_PROXY): without one, a client could forge the header to dodge lockout.
+AXES_CLIENT_IP_CALLABLE = _client_ip_behind_proxy if BEHIND_PROXY else None
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"AXES_FAILURE_LIMIT must be at least 1, not {AXES_FAILURE_LIMIT}")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("da", _("Danish"))]
@@ -136,7 +208,7 @@ STORAGES = {
 
 # Security. Production (docker-compose) turns every switch on; `check --deploy` is clean there.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
@@ -146,6 +218,9 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HSTS preload (security.W021) asks browsers to hard-code HTTPS for the domain and all its subdomains, which
+# is hard to undo; the operator opts in with DJANGO_SECURE_HSTS_PRELOAD=true. Leaving it off is a decision.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Audit trail: history follows the groups' permissions.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
@@ -154,18 +229,21 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Celery. With REDIS_URL: Redis. Without: kombu's filesystem transport in VAR_DIR, no server needed.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_TASK_DEFAULT_QUEUE = "privacy_registry"
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or redis+socket:// URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
     }
 # Task results are never stored: a result could hold what a task touched. Tasks take ids only.
 CELERY_TASK_IGNORE_RESULT = True
@@ -193,7 +271,7 @@ LOGGING = {
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
 )
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
