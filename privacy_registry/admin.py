@@ -6,14 +6,21 @@ register grows (asserted in tests/test_admin_query_bounds.py).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject, ModelChange, ModelDelta
+from simple_history.utils import get_m2m_reverse_field_name
 
-from . import services
-
+from . import selectors, services
+from .exports.admin import RopaExportAdminMixin
 from .models import (
     Country,
     DataSource,
@@ -32,6 +39,63 @@ from .models import (
 )
 
 
+def _history_object_with_relations(record):
+    """The version as a model instance, holding the related objects its history row was selected with."""
+    instance = record.history_object
+    for field in record.tracked_fields:
+        if isinstance(field, ForeignKey):
+            historical_field = record._meta.get_field(field.name)
+            if historical_field.is_cached(record) and historical_field.get_cached_value(record) is not None:
+                field.set_cached_value(instance, historical_field.get_cached_value(record))
+    return instance
+
+
+def _historical_m2m_rows(records) -> dict:
+    """Per tracked many-to-many field: its through fields and, by history id, the rows of every version
+    (one query per field for the whole page)."""
+    if not records:
+        return {}
+    history_model = type(records[0])
+    loaded = {}
+    for field in history_model._history_m2m_fields:
+        m2m_history_model = getattr(history_model, field.name).model
+        opts = m2m_history_model._meta
+        through_fields = [
+            f.name for f in opts.fields if f.editable and f.name not in ("id", "m2m_history_id", "history")
+        ]
+        relations = [name for name in through_fields if isinstance(opts.get_field(name), ForeignKey)]
+        rows = defaultdict(list)
+        queryset = m2m_history_model.objects.filter(history__in=records).select_related(*relations)
+        for row in queryset.order_by(get_m2m_reverse_field_name(field)):
+            rows[row.history_id].append(row)
+        loaded[field.name] = (through_fields, rows)
+    return loaded
+
+
+def _m2m_row_value(row, name: str):
+    field = row._meta.get_field(name)
+    value = getattr(row, name)
+    if value is None and isinstance(field, ForeignKey):
+        return DeletedObject(field.related_model, getattr(row, field.attname))
+    return value
+
+
+def _m2m_row_keys(rows, through_fields: list[str]) -> list[tuple]:
+    return [tuple(getattr(row, row._meta.get_field(name).attname) for name in through_fields) for row in rows]
+
+
+def _m2m_changes(loaded: dict, old_record, new_record) -> list[ModelChange]:
+    """The many-to-many part of simple-history's diff_against(), read from rows loaded beforehand."""
+    changes = []
+    for name, (through_fields, rows) in loaded.items():
+        old_rows, new_rows = rows.get(old_record.pk, []), rows.get(new_record.pk, [])
+        if _m2m_row_keys(old_rows, through_fields) != _m2m_row_keys(new_rows, through_fields):
+            old_value = [{f: _m2m_row_value(row, f) for f in through_fields} for row in old_rows]
+            new_value = [{f: _m2m_row_value(row, f) for f in through_fields} for row in new_rows]
+            changes.append(ModelChange(name, old_value, new_value))
+    return changes
+
+
 class RegisterAdmin(SimpleHistoryAdmin):
     """Common ground: history with field diffs, a sane page size."""
 
@@ -42,6 +106,24 @@ class RegisterAdmin(SimpleHistoryAdmin):
         reason = "changed in admin" if change else "added in admin"
         services.record_save(instance=obj, actor=request.user, reason=reason)
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # simple-history spends two queries per many-to-many field on every version it diffs, and one per
+        # foreign key in a version's title: the history page would grow with the record's versions.
+        # The page's versions are loaded here once, and diffed as simple-history would.
+        if not foreign_keys_are_objs:
+            return super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        for record in records:
+            record.history_object = _history_object_with_relations(record)
+        m2m_rows = _historical_m2m_rows(records)
+        for new, old in zip(records, records[1:], strict=False):
+            delta = new.diff_against(old, excluded_fields=m2m_rows.keys(), foreign_keys_are_objs=True)
+            changes = sorted([*delta.changes, *_m2m_changes(m2m_rows, old, new)], key=lambda change: change.field)
+            delta = ModelDelta(changes, [change.field for change in changes], old, new)
+            new.history_delta_changes = self.get_historical_record_context_helper(
+                request, new
+            ).context_for_delta_changes(delta)
+
 
 @admin.register(Country)
 class CountryAdmin(RegisterAdmin):
@@ -51,14 +133,58 @@ class CountryAdmin(RegisterAdmin):
     ordering = ("name",)
 
 
-class PrivacyContactInline(admin.TabularInline):
+class SelectedObjectAutocomplete(AutocompleteSelect):
+    """An autocomplete that renders its selected option from the object its inline row already holds.
+
+    Django's widget looks the selected value up with one query per widget: per inline row."""
+
+    selected_object = None
+
+    def optgroups(self, name, value, attr=None):
+        obj = self.selected_object
+        key = None if obj is None else getattr(obj, self.field.target_field.attname)
+        if key is None or [str(v) for v in value if v not in ("", None)] != [str(key)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options.append(self.create_option(name, key, self.choices.field.label_from_instance(obj), True, len(options)))
+        return [(None, options, 0)]
+
+
+class InlineRowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's add/change-link wrapper
+            if isinstance(widget, SelectedObjectAutocomplete):
+                model_field = self.instance._meta.get_field(name)
+                if model_field.is_cached(self.instance):
+                    widget.selected_object = model_field.get_cached_value(self.instance)
+
+
+class RegisterInlineMixin:
+    """Inline rows arrive with the objects they show (in their titles, read-only cells and autocompletes):
+    a change form runs the same queries with one inline row as with fifty."""
+
+    form = InlineRowForm
+
+    def get_queryset(self, request):
+        relations = [field.name for field in self.model._meta.concrete_fields if field.many_to_one]
+        return super().get_queryset(request).select_related(*relations)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SelectedObjectAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PrivacyContactInline(RegisterInlineMixin, admin.TabularInline):
     model = PrivacyContact
     extra = 0
     fields = ("role", "name", "email", "phone", "postal_address")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RegisterAdmin):
+class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin):
     list_display = ("name", "registration_number", "country", "role", "parent", "representative")
     list_select_related = ("country", "parent", "representative")
     list_filter = ("role", "country")
@@ -99,7 +225,7 @@ class PersonalDataCategoryAdmin(RegisterAdmin):
     search_fields = ("name", "description")
 
 
-class SubProcessorInline(admin.TabularInline):
+class SubProcessorInline(RegisterInlineMixin, admin.TabularInline):
     model = Vendor
     fk_name = "engaged_by"
     extra = 0
@@ -157,7 +283,7 @@ class SecurityMeasureAdmin(RegisterAdmin):
     autocomplete_fields = ("organisation",)
 
 
-class PurposeInline(admin.StackedInline):
+class PurposeInline(RegisterInlineMixin, admin.StackedInline):
     model = Purpose
     extra = 0
     fields = (
@@ -170,18 +296,18 @@ class PurposeInline(admin.StackedInline):
     )
 
 
-class DataSourceInline(admin.TabularInline):
+class DataSourceInline(RegisterInlineMixin, admin.TabularInline):
     model = DataSource
     extra = 0
 
 
-class RecipientInline(admin.TabularInline):
+class RecipientInline(RegisterInlineMixin, admin.TabularInline):
     model = Recipient
     extra = 0
     autocomplete_fields = ("vendor", "country")
 
 
-class TransferInline(admin.TabularInline):
+class TransferInline(RegisterInlineMixin, admin.TabularInline):
     model = Transfer
     extra = 0
     fields = ("destination", "vendor", "mechanism", "derogation", "safeguard_document", "tia_completed_on")
@@ -215,6 +341,13 @@ class ProcessingActivityAdmin(RegisterAdmin):
         )}),
         (_("Review"), {"fields": (("review_date", "last_reviewed_on"),)}),
     )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in change_view: the activity is already loaded and permission-checked, and a
+        # save that redirects never runs the checks.
+        if obj is not None:
+            context["findings"] = selectors.register_findings(activity=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Purpose)

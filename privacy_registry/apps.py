@@ -18,7 +18,10 @@ class PrivacyRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import demo
+        from .demo import seeds
         from .roles import sync_role_permissions
 
         # Models added by later migrations (and other apps) join the groups' permission sets.
         post_migrate.connect(sync_role_permissions, dispatch_uid="privacy_registry.sync_role_permissions")
+        demo.register("register", seeds.load)

@@ -105,7 +105,10 @@ class Organisation(models.Model):
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country"),
+        help_text=_("Leave empty when the organisation's notice does not state it."),
+    )
     email = models.EmailField(_("privacy contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -122,6 +125,15 @@ class Organisation(models.Model):
     binding_language_note = models.CharField(
         _("binding language of the notice"), max_length=200, blank=True,
     )
+    applicable_law = models.CharField(
+        _("applicable data protection law"), max_length=300, blank=True,
+        help_text=_("National law applied beside the GDPR, e.g. a national data protection act."),
+    )
+    rights_request_requirements = models.TextField(
+        _("what a rights request must include"), blank=True,
+        help_text=_("Identification asked of a requester, e.g. a copy of an identity document."),
+    )
+    retention_policy_url = models.URLField(_("retention and erasure policy link"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -160,6 +172,7 @@ class PrivacyContact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    url = models.URLField(_("web form or page"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -237,6 +250,10 @@ class Vendor(models.Model):
     dpa_signed_on = models.DateField(_("DPA signed on"), null=True, blank=True)
     dpa_document = models.FileField(_("DPA document"), upload_to="dpa/", blank=True)
     dpa_url = models.URLField(_("DPA link"), blank=True)
+    dpa_in_place = models.BooleanField(
+        _("DPA stated to be in place"), default=False,
+        help_text=_("The organisation states a processing agreement exists, but no date or copy is on file."),
+    )
     dpf_certified = models.BooleanField(_("certified under the EU-US Data Privacy Framework"), default=False)
     engaged_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_processors",
@@ -260,6 +277,7 @@ class Vendor(models.Model):
 
     @property
     def has_dpa(self) -> bool:
+        """A DPA on file: a signing date, a copy or a link. A bare statement is not evidence."""
         return bool(self.dpa_signed_on or self.dpa_document or self.dpa_url)
 
     def clean(self) -> None:
@@ -403,6 +421,9 @@ class ProcessingActivity(models.Model):
         _("retention as stated"), blank=True,
         help_text=_("The period as the organisation states it; enforceable rules live in Retention."),
     )
+    retention_policy_deviation = models.TextField(
+        _("reasons for not following the retention policy"), blank=True,
+    )
     dpia_required = models.CharField(
         _("DPIA required"), max_length=20, choices=DpiaRequired.choices, default=DpiaRequired.UNKNOWN
     )
@@ -475,6 +496,10 @@ class Purpose(models.Model):
         choices=ProvisionRequirement.choices, blank=True,
     )
     consequence_of_not_providing = models.CharField(_("consequence of not providing"), max_length=300, blank=True)
+    retention_statement = models.CharField(
+        _("retention for this purpose, as stated"), max_length=300, blank=True,
+        help_text=_("Only when it differs from the activity's."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -578,7 +603,13 @@ class Transfer(models.Model):
         ProcessingActivity, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("processing activity")
     )
     destination = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination country")
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("destination country"),
+        help_text=_("Empty when the organisation does not name the country: say what it does state below."),
+    )
+    destination_description = models.CharField(
+        _("destination as stated"), max_length=300, blank=True,
+        help_text=_("E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'."),
     )
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers",
@@ -600,9 +631,17 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         who = self.vendor.name if self.vendor_id else self.international_organisation
-        return f"{who} → {self.destination_id}" if who else str(self.destination_id)
+        where = self.destination_id or self.destination_description or "?"
+        return f"{who} → {where}" if who else str(where)
+
+    @property
+    def needs_safeguard(self) -> bool:
+        """An unnamed destination is treated as a third country: nothing shows it is safe."""
+        return self.destination is None or self.destination.needs_safeguard
 
     def clean(self) -> None:
+        if not self.destination_id and not self.destination_description:
+            raise ValidationError({"destination": _("Name the country, or describe the destination as stated.")})
         if self.mechanism == self.Mechanism.DEROGATION and not self.derogation:
             raise ValidationError({"derogation": _("Name the Art. 49 derogation relied on.")})
         if self.derogation and self.mechanism != self.Mechanism.DEROGATION:

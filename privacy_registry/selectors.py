@@ -3,10 +3,11 @@ of queries, whatever the size of the register."""
 from __future__ import annotations
 
 from django.contrib.admin.models import LogEntry
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Incident, Organisation, ProcessingActivity, System, Vendor
+from .checks import Finding, Severity, run_checks
+from .models import Incident, Organisation, ProcessingActivity, Recipient, System, Transfer, Vendor
 
 
 def _count_of(queryset: QuerySet, field: str = "organisation") -> Coalesce:
@@ -55,13 +56,38 @@ def vendor_chain(*, vendor: Vendor) -> QuerySet[Vendor]:
     return Vendor.objects.filter(engaged_by=vendor).select_related("country").order_by("name")
 
 
+def register_findings(
+    *, organisation: Organisation | None = None, activity: ProcessingActivity | None = None
+) -> list[Finding]:
+    """What is missing or wrong in the register: every registered check, in a fixed number of queries."""
+    return run_checks(organisation=organisation, activity=activity)
+
+
+def findings_by_organisation(findings: list[Finding], organisations: list[Organisation]) -> list[dict]:
+    """Findings grouped per organisation (in the given order; unattached records last), with counts by
+    severity keyed by its value, for the dashboard."""
+    groups: dict[int | None, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.organisation_id, []).append(finding)
+    result = []
+    for organisation in [*organisations, None]:
+        key = organisation.pk if organisation is not None else None
+        items = sorted(groups.get(key, []), key=Finding.sort_key)
+        if items:
+            counts = {severity.value: sum(1 for f in items if f.severity == severity) for severity in Severity}
+            result.append({"organisation": organisation, "counts": counts, "findings": items})
+    return result
+
+
 def dashboard(*, user) -> dict:
     totals = ProcessingActivity.objects.aggregate(
         total=Count("pk"),
         active=Count("pk", filter=Q(status=ProcessingActivity.Status.ACTIVE)),
     )
+    organisations = list(organisations_with_counts())
     return {
-        "organisations": list(organisations_with_counts()),
+        "organisations": organisations,
+        "findings": findings_by_organisation(register_findings(), organisations),
         "incidents": list(incidents_with_running_clock()[:20]),
         "recent": list(recent_changes()),
         "vendors_without_dpa": Vendor.objects.filter(
@@ -70,3 +96,44 @@ def dashboard(*, user) -> dict:
         ).count(),
         "totals": totals,
     }
+
+
+def organisations_for_record() -> QuerySet[Organisation]:
+    """Organisations as an Art. 30 record's cover page names them: country, representative and privacy
+    contacts selected up front (three queries for any number of organisations)."""
+    return (
+        Organisation.objects.select_related("country", "representative__country")
+        .prefetch_related("contacts", "representative__contacts")
+        .order_by("name")
+    )
+
+
+def activities_for_record(*, organisation: Organisation, include_retired: bool = False) -> QuerySet[ProcessingActivity]:
+    """The organisation's processing activities with every row an Art. 30 record reads, prefetched: the number
+    of queries is fixed whatever the number of activities (one per relation, never one per row).
+
+    Retired activities are left out unless asked for: the record describes processing that takes place."""
+    activities = ProcessingActivity.objects.filter(organisation=organisation)
+    if not include_retired:
+        activities = activities.exclude(status=ProcessingActivity.Status.RETIRED)
+    vendors = ("vendor__country", "vendor__engaged_by")
+    return activities.order_by("record_type", "reference", "name", "pk").prefetch_related(
+        "purposes",
+        "sources",
+        "subject_categories",
+        "data_categories",
+        "security_measures",
+        Prefetch("recipients", queryset=Recipient.objects.select_related("country", *vendors)),
+        Prefetch("transfers", queryset=Transfer.objects.select_related("destination", *vendors)),
+        Prefetch(
+            "systems",
+            queryset=System.objects.select_related(*vendors).prefetch_related("hosting_countries"),
+        ),
+        Prefetch(
+            "joint_controllers",
+            queryset=Organisation.objects.select_related("country", "representative__country").prefetch_related(
+                "contacts"
+            ),
+        ),
+        Prefetch("incidents", queryset=Incident.objects.order_by("detected_at")),
+    )

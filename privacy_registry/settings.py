@@ -65,7 +65,7 @@ SECRET_KEY = env.str(
     default="django-insecure-development-only-key-change-me-7c1f0e2b9a",
 )
 # Key of the suppression list's HMAC (subjects.Suppression): erased identities are kept only as keyed
-# hashes. Losing or changing the key un-suppresses everyone; `check --deploy` flags the default.
+# hashes. Production sets its own (SUPPRESSION_HMAC_KEY_FILE); changing it later un-suppresses everyone.
 SUPPRESSION_HMAC_KEY = env.str(
     "SUPPRESSION_HMAC_KEY",
     default="development-only-suppression-key-change-me-4b8e1d27c95a",

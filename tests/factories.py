@@ -75,6 +75,7 @@ class SubProcessorFactory(VendorFactory):
 class SystemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.System
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"System {n}")
@@ -99,6 +100,7 @@ class SecurityMeasureFactory(factory.django.DjangoModelFactory):
 class ProcessingActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ProcessingActivity
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Processing activity {n}")
@@ -160,3 +162,58 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Incident {n}")
     risk = m.Incident.Risk.RISK
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    """A made-up third country. Its code starts with a digit so it never collides with a real ISO code."""
+
+    class Meta:
+        model = m.Country
+
+    code = factory.Sequence(lambda n: f"{n // 36 % 10}{'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 36]}")
+    name = factory.Sequence(lambda n: f"Test country {n}")
+
+
+# --- people (subjects) ---------------------------------------------------------------------------------
+from subjects import models as sm  # noqa: E402  (appended section; the register's factories come first)
+
+
+class DataSubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.DataSubject
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    phone = factory.Sequence(lambda n: f"+46 70 {n:07d}")
+    company = "Example AB"
+    job_title = "Buyer"
+    language = "sv"
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.Engagement
+
+    subject = factory.SubFactory(DataSubjectFactory)
+    activity = factory.SubFactory(
+        ProcessingActivityFactory, organisation=factory.SelfAttribute("..subject.organisation")
+    )
+    collected_on = factory.Faker("date_between", start_date="-3y", end_date="-1y")
+    last_contact_on = factory.Faker("date_between", start_date="-1y", end_date="today")
+
+
+class SystemRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.SystemRecord
+
+    subject = factory.SubFactory(DataSubjectFactory)
+    system = factory.SubFactory(SystemFactory, organisation=factory.SelfAttribute("..subject.organisation"))
+    external_id = factory.Sequence(lambda n: f"hs-{n:08d}")

@@ -1,0 +1,284 @@
+"""Load the seed organisations (`seed_data`) into the register.
+
+Design note:
+- Idempotent: every row is found by its natural key (organisation slug; vendor name + engaging vendor;
+  system, measure or activity name within its organisation; purpose, source, recipient or transfer within
+  its activity) and written only when a value differs. A second run saves nothing, so simple-history
+  records nothing and `updated_at` stays put. Many-to-many sets are replaced only when they differ,
+  because every `.set()` that changes something writes a history row of its own.
+- Never deletes: rows a DPO added to a demo organisation, or rows left behind when the seed text is
+  corrected, stay until someone removes them in the admin.
+- One transaction: a failure half-way leaves the register as it was; the next run starts over.
+- Every history row it writes carries the reason "demo data".
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from privacy_registry.models import (
+    Country,
+    DataSource,
+    DataSubjectCategory,
+    Organisation,
+    PersonalDataCategory,
+    PrivacyContact,
+    ProcessingActivity,
+    Purpose,
+    Recipient,
+    SecurityMeasure,
+    System,
+    Transfer,
+    Vendor,
+)
+from privacy_registry.services import record_save
+
+from . import seed_data
+from .seed_data import ActivitySeed, OrganisationSeed, VendorSeed
+
+REASON = "demo data"
+
+M = TypeVar("M", bound=models.Model)
+
+
+class _Loader:
+    """Holds the lookups of one run (countries, vendors, categories) and counts the rows it saved."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Country] = {}
+        self.vendors: dict[str, Vendor] = {}
+        self.subject_categories: dict[str, DataSubjectCategory] = {}
+        self.data_categories: dict[str, PersonalDataCategory] = {}
+        self.saved = 0
+
+    # -- generic writes -------------------------------------------------------------------------------------
+
+    def sync(self, model: type[M], *, key: dict[str, Any], values: dict[str, Any]) -> M:
+        """Find the row by `key`; create it, or save it only if one of `values` differs."""
+        instance = model._default_manager.filter(**key).first()
+        if instance is None:
+            instance = model(**key, **values)
+        else:
+            changed = {name: value for name, value in values.items() if _differs(instance, name, value)}
+            if not changed:
+                return instance
+            for name, value in changed.items():
+                setattr(instance, name, value)
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+        record_save(instance=instance, reason=REASON)
+        self.saved += 1
+        return instance
+
+    def sync_m2m(self, instance: models.Model, field: str, targets: Iterable[models.Model]) -> None:
+        targets = list(targets)
+        manager = getattr(instance, field)
+        if set(manager.values_list("pk", flat=True)) == {t.pk for t in targets}:
+            return
+        # The history row simple-history writes for the m2m change reads the reason from the instance.
+        instance._change_reason = REASON
+        manager.set(targets)
+        self.saved += 1
+
+    def country(self, code: str | None) -> Country | None:
+        if code is None:
+            return None
+        if code not in self.countries:
+            self.countries[code] = Country.objects.get(code=code)
+        return self.countries[code]
+
+    # -- the register ---------------------------------------------------------------------------------------
+
+    def vendor(self, seed: VendorSeed) -> Vendor:
+        engaged_by = self.vendors[seed.engaged_by] if seed.engaged_by else None
+        vendor = self.sync(
+            Vendor,
+            key={"name": seed.name, "engaged_by": engaged_by},
+            values={
+                "legal_name": seed.legal_name,
+                "role": seed.role,
+                "service": seed.service,
+                "country": self.country(seed.country),
+                "website": seed.website,
+                "dpa_signed_on": seed.dpa_signed_on,
+                "dpa_url": seed.dpa_url,
+                "notes": seed.notes,
+            },
+        )
+        self.vendors[seed.name] = vendor
+        return vendor
+
+    def organisation(self, seed: OrganisationSeed, organisations: dict[str, Organisation]) -> Organisation:
+        org = self.sync(
+            Organisation,
+            key={"slug": seed.slug},
+            values={
+                "name": seed.name,
+                "trading_name": seed.trading_name,
+                "registration_number": seed.registration_number,
+                "registry_details": seed.registry_details,
+                "street_address": seed.street_address,
+                "postal_code": seed.postal_code,
+                "city": seed.city,
+                "country": self.country(seed.country),
+                "email": seed.email,
+                "phone": seed.phone,
+                "website": seed.website,
+                "role": seed.role,
+                "representative": organisations[seed.representative] if seed.representative else None,
+                "lead_authority": seed.lead_authority,
+                "binding_language_note": seed.binding_language_note,
+            },
+        )
+        for contact in seed.contacts:
+            self.sync(
+                PrivacyContact,
+                key={"organisation": org, "role": contact.role, "name": contact.name},
+                values={"email": contact.email, "phone": contact.phone, "postal_address": contact.postal_address},
+            )
+        return org
+
+    def activity(
+        self,
+        org: Organisation,
+        seed: ActivitySeed,
+        systems: dict[str, System],
+        measures: dict[str, SecurityMeasure],
+    ) -> ProcessingActivity:
+        activity = self.sync(
+            ProcessingActivity,
+            key={"organisation": org, "name": seed.name},
+            values={
+                "record_type": seed.record_type,
+                "business_function": seed.business_function,
+                "description": seed.description,
+                "status": ProcessingActivity.Status.ACTIVE,
+                "controllers_served": seed.controllers_served,
+                "retention_statement": seed.retention_statement,
+                "profiling": seed.profiling,
+                "automated_logic": seed.automated_logic,
+            },
+        )
+        for order, purpose in enumerate(seed.purposes):
+            self.sync(
+                Purpose,
+                key={"activity": activity, "description": purpose.description},
+                values={
+                    "legal_basis": purpose.legal_basis,
+                    "legal_basis_detail": purpose.legal_basis_detail,
+                    "legitimate_interest": purpose.legitimate_interest,
+                    "provision_requirement": purpose.provision_requirement,
+                    "consequence_of_not_providing": purpose.consequence_of_not_providing,
+                    "order": order,
+                },
+            )
+        for source in seed.sources:
+            self.sync(DataSource, key={"activity": activity, "kind": source.kind, "description": source.description},
+                      values={})
+        for recipient in seed.recipients:
+            self.sync(
+                Recipient,
+                key={"activity": activity, "kind": recipient.kind, "description": recipient.description},
+                values={
+                    "vendor": self.vendors[recipient.vendor] if recipient.vendor else None,
+                    "country": self.country(recipient.country),
+                },
+            )
+        for transfer in seed.transfers:
+            self.sync(
+                Transfer,
+                key={
+                    "activity": activity,
+                    "destination": self.country(transfer.destination),
+                    "vendor": self.vendors[transfer.vendor] if transfer.vendor else None,
+                },
+                values={"mechanism": transfer.mechanism, "derogation": transfer.derogation, "notes": transfer.notes},
+            )
+        self.sync_m2m(activity, "subject_categories", (self.subject_categories[n] for n in seed.subject_categories))
+        self.sync_m2m(activity, "data_categories", (self.data_categories[n] for n in seed.data_categories))
+        self.sync_m2m(activity, "systems", (systems[n] for n in seed.systems))
+        self.sync_m2m(activity, "security_measures", (measures[n] for n in seed.security_measures))
+        return activity
+
+    def load(self) -> dict[str, int]:
+        for category in seed_data.SUBJECT_CATEGORIES:
+            self.subject_categories[category.name] = self.sync(
+                DataSubjectCategory,
+                key={"name": category.name},
+                values={
+                    "description": category.description,
+                    "minimum_age": category.minimum_age,
+                    "age_check": category.age_check,
+                },
+            )
+        for category in seed_data.DATA_CATEGORIES:
+            self.data_categories[category.name] = self.sync(
+                PersonalDataCategory, key={"name": category.name}, values={"description": category.description}
+            )
+        # Seed order puts an engaging vendor before its sub-processors.
+        for vendor in seed_data.VENDORS:
+            self.vendor(vendor)
+
+        organisations: dict[str, Organisation] = {}
+        counts = dict.fromkeys(
+            ("organisations", "contacts", "systems", "security_measures", "activities", "purposes", "sources",
+             "recipients", "transfers"),
+            0,
+        )
+        # Representatives first, so an organisation can point at its representative in one pass.
+        for seed in sorted(seed_data.ORGANISATIONS, key=lambda o: o.representative is not None):
+            org = organisations[seed.slug] = self.organisation(seed, organisations)
+            systems = {}
+            for system in seed.systems:
+                systems[system.name] = self.sync(
+                    System,
+                    key={"organisation": org, "name": system.name},
+                    values={
+                        "kind": system.kind,
+                        "vendor": self.vendors[system.vendor] if system.vendor else None,
+                        "description": system.description,
+                        "erasure_method": system.erasure_method,
+                    },
+                )
+                self.sync_m2m(systems[system.name], "hosting_countries", map(self.country, system.hosting_countries))
+            measures = {
+                measure.name: self.sync(
+                    SecurityMeasure,
+                    key={"organisation": org, "name": measure.name},
+                    values={"kind": measure.kind, "description": measure.description},
+                )
+                for measure in seed.security_measures
+            }
+            for activity in seed.activities:
+                self.activity(org, activity, systems, measures)
+                counts["purposes"] += len(activity.purposes)
+                counts["sources"] += len(activity.sources)
+                counts["recipients"] += len(activity.recipients)
+                counts["transfers"] += len(activity.transfers)
+            counts["organisations"] += 1
+            counts["contacts"] += len(seed.contacts)
+            counts["systems"] += len(seed.systems)
+            counts["security_measures"] += len(seed.security_measures)
+            counts["activities"] += len(seed.activities)
+
+        return {
+            **counts,
+            "vendors": len(seed_data.VENDORS),
+            "subject_categories": len(seed_data.SUBJECT_CATEGORIES),
+            "data_categories": len(seed_data.DATA_CATEGORIES),
+            "rows_saved": self.saved,
+        }
+
+
+def _differs(instance: models.Model, name: str, value: Any) -> bool:
+    field = instance._meta.get_field(name)
+    if field.many_to_one or field.one_to_one:
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return getattr(instance, name) != value
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Create or update the seed organisations' register; returns the seeded rows per kind and how many were saved."""
+    return _Loader().load()

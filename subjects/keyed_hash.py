@@ -1,0 +1,68 @@
+"""Keyed hashes (HMAC-SHA256) of identifiers, and the normalisation that makes two spellings of one
+identifier hash alike.
+
+A plain hash of an e-mail address can be reversed by hashing a list of addresses; a keyed hash cannot
+without the key, which lives in the environment (``SUPPRESSION_HMAC_KEY``), never in the database. Each
+use names its purpose, so a digest made for one purpose (the e-mail suppression list) never equals one
+made for another (a scrubbed external id) even for the same text.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+
+_NOT_DIALABLE = re.compile(r"[^\d+]")
+
+
+def normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def normalise_phone(value: str | None) -> str:
+    """Digits with a leading "+" for an international number; "00" is read as "+".
+
+    A national number ("070-123 45 67") stays national: without the country it cannot be made
+    international, so it matches the same national spelling only. The "(0)" written inside international
+    numbers ("+46 (0)70…") is not dialled and is dropped.
+    """
+    text = _NOT_DIALABLE.sub("", (value or "").replace("(0)", "").strip())
+    international = text.startswith("+") or text.startswith("00")
+    digits = text.lstrip("+")
+    if text.startswith("00"):
+        digits = digits[2:]
+    digits = digits.replace("+", "")
+    if not digits:
+        return ""
+    return f"+{digits}" if international else digits
+
+
+def keyed_hash(value: str, *, purpose: str, key: str | None = None) -> str:
+    """Hex HMAC-SHA256 of ``value`` for ``purpose`` under the suppression key (or ``key``)."""
+    secret = (key if key is not None else settings.SUPPRESSION_HMAC_KEY).encode()
+    return hmac.new(secret, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+
+
+# The kinds of identifier on the suppression list (subjects.Suppression.Kind has the same values).
+EMAIL = "email"
+PHONE = "phone"
+
+
+def suppression_hash(value: str, *, kind: str = EMAIL) -> str:
+    """The keyed hash under which an e-mail address (or, with ``kind="phone"``, a phone number) is suppressed."""
+    normalised = normalise_email(value) if kind == EMAIL else normalise_phone(value)
+    return keyed_hash(normalised, purpose=f"suppression.{kind}")
+
+
+def suppression_digests(*, email: str = "", phone: str = "") -> dict[str, str]:
+    """Digest → kind for the identifiers given. Blank ones, and the ``.invalid`` pseudonyms an erasure leaves,
+    identify nobody and are skipped."""
+    digests = {}
+    email_n = normalise_email(email)
+    if email_n and not email_n.endswith(".invalid"):
+        digests[suppression_hash(email_n, kind=EMAIL)] = EMAIL
+    if normalise_phone(phone):
+        digests[suppression_hash(phone, kind=PHONE)] = PHONE
+    return digests

@@ -1,0 +1,312 @@
+"""`load_demo` puts the three seed organisations in the register as their policies state them, and a rerun
+changes nothing: no rows, no history."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from privacy_registry.demo import seeds
+from privacy_registry.models import (
+    DataSubjectCategory,
+    LegalBasis,
+    Organisation,
+    PrivacyContact,
+    ProcessingActivity,
+    Purpose,
+    Recipient,
+    System,
+    Vendor,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _register_row_counts() -> dict[str, int]:
+    """Rows in every register table: models, their history (including m2m history) and m2m link tables."""
+    models = apps.get_app_config("privacy_registry").get_models(include_auto_created=True)
+    return {model._meta.label: model._default_manager.count() for model in models}
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def _purpose(org: str, activity: str, description: str) -> Purpose:
+    return Purpose.objects.get(
+        activity__organisation__slug=org, activity__name=activity, description__startswith=description
+    )
+
+
+def _activity(org: str, name: str) -> ProcessingActivity:
+    return ProcessingActivity.objects.get(organisation__slug=org, name=name)
+
+
+def _vendors_of(org: str) -> set[str]:
+    return set(
+        System.objects.filter(organisation__slug=org, vendor__isnull=False).values_list("vendor__name", flat=True)
+    )
+
+
+# --- idempotent --------------------------------------------------------------------------------------------------
+
+
+def test_second_load_demo_adds_no_rows_and_no_history():
+    before = _register_row_counts()
+    call_command("load_demo", stdout=io.StringIO())
+    after_first = _register_row_counts()
+    call_command("load_demo", stdout=io.StringIO())
+    after_second = _register_row_counts()
+
+    assert after_first["privacy_registry.ProcessingActivity"] > before["privacy_registry.ProcessingActivity"]
+    assert after_first["privacy_registry.HistoricalPurpose"] > before["privacy_registry.HistoricalPurpose"]
+    assert after_second == after_first
+
+
+def test_second_load_saves_nothing(loaded):
+    counts = seeds.load()
+
+    assert counts["rows_saved"] == 0
+    assert counts["organisations"] == 3
+
+
+def test_load_repairs_a_changed_fact_with_one_history_row(loaded):
+    purpose = _purpose("antura", "Prospects (potential buyers)", "Follow up")
+    Purpose.objects.filter(pk=purpose.pk).update(legal_basis=LegalBasis.CONSENT)
+    history_before = purpose.history.count()
+
+    counts = seeds.load()
+
+    purpose.refresh_from_db()
+    assert purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS
+    assert counts["rows_saved"] == 1
+    assert purpose.history.count() == history_before + 1
+
+
+def test_demo_history_says_why(loaded):
+    for label in ("HistoricalOrganisation", "HistoricalProcessingActivity", "HistoricalPurpose", "HistoricalVendor"):
+        model = apps.get_model("privacy_registry", label)
+        assert set(model.objects.values_list("history_change_reason", flat=True)) == {"demo data"}
+
+
+# --- organisations -------------------------------------------------------------------------------------------------
+
+
+def test_organisations_carry_their_stated_identity(loaded):
+    antura = Organisation.objects.get(slug="antura")
+    antara = Organisation.objects.get(slug="antara")
+    avara = Organisation.objects.get(slug="avara")
+
+    assert antura.role == Organisation.Role.BOTH
+    assert set(antura.contacts.values_list("role", flat=True)) >= {PrivacyContact.Role.DPO, PrivacyContact.Role.CISO}
+
+    assert antara.name == "Antara Information Technology SL"
+    assert antara.country_id == "ES"
+    assert antara.role == Organisation.Role.CONTROLLER
+    assert "6873" in antara.registry_details and "V-77031" in antara.registry_details
+    assert "18 October 2005" in antara.registry_details
+    assert (antara.postal_code, antara.city, antara.email) == ("46005", "Valencia", "support@antara.ws")
+    assert "Spanish" in antara.binding_language_note
+
+    assert avara.name == "Avara AS"
+    assert (avara.registration_number, avara.country_id) == ("923 130 969", "NO")
+    assert avara.postal_address == "Raveien 438, 3239 Sandefjord"
+    assert (avara.email, avara.phone) == ("post@avara.no", "+47 70 31 00 86")
+    assert not avara.contacts.filter(role=PrivacyContact.Role.DPO).exists()  # Avara names no DPO
+
+
+def test_antura_keeps_a_processor_record_for_its_customers(loaded):
+    records = ProcessingActivity.objects.filter(
+        organisation__slug="antura", record_type=ProcessingActivity.RecordType.PROCESSOR
+    )
+
+    assert set(records.values_list("name", flat=True)) == {
+        "Support and consulting in customer environments", "Antura Projects for customers",
+    }
+    support = records.get(name="Support and consulting in customer environments")
+    assert "customers" in support.controllers_served
+    assert support.recipients.get().kind == Recipient.Kind.INTERNAL
+    assert support.security_measures.filter(name="Restricted, monitored access to customer environments").exists()
+
+
+# --- vendors ---------------------------------------------------------------------------------------------------
+
+
+def test_antara_vendors_are_its_named_service_providers(loaded):
+    assert _vendors_of("antara") == {
+        "Amazon Web Services", "Salesforce", "HubSpot", "Microsoft", "Atlassian", "Stripe", "Red.es",
+    }
+    assert System.objects.get(organisation__slug="antara", vendor__name="Microsoft").name == "Microsoft Office 365"
+    assert System.objects.get(organisation__slug="antara", vendor__name="Stripe").kind == System.Kind.PAYMENT
+    customers = _activity("antara", "Customer accounts, services and billing")
+    assert {"Amazon Web Services", "Stripe", "Atlassian"} <= set(
+        customers.recipients.filter(kind=Recipient.Kind.PROCESSOR).values_list("vendor__name", flat=True)
+    )
+
+
+def test_antura_vendors_are_google_tools_and_leadoo(loaded):
+    assert _vendors_of("antura") == {"Google", "Leadoo"}
+    assert set(
+        System.objects.filter(organisation__slug="antura", vendor__name="Google").values_list("name", flat=True)
+    ) == {"Google Analytics", "Google Ads", "Google Tag Manager"}
+
+
+def test_avara_crm_is_7sense_with_its_sub_processors(loaded):
+    sevensense = Vendor.objects.get(name="7Sense", engaged_by=None)
+    crm = System.objects.get(organisation__slug="avara", kind=System.Kind.CRM)
+    sub_processors = Vendor.objects.filter(engaged_by=sevensense)
+
+    assert crm.vendor == sevensense
+    assert sevensense.legal_name == "7Sense AS"
+    assert sub_processors.exists()
+    assert set(sub_processors.values_list("role", flat=True)) == {Vendor.Role.SUB_PROCESSOR}
+    assert _vendors_of("avara") == {"7Sense"}
+
+
+def test_no_dpa_date_is_invented(loaded):
+    assert not Vendor.objects.filter(dpa_signed_on__isnull=False).exists()
+    assert not any(vendor.has_dpa for vendor in Vendor.objects.all())
+    # A DPA Avara states without a date is kept as a note, so the gap stays visible.
+    assert "data processing agreement" in Vendor.objects.get(name="7Sense").notes
+
+
+# --- purposes and legal bases -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("org", "activity", "purpose", "basis"),
+    [
+        ("antura", "Prospects (potential buyers)", "Follow up", LegalBasis.LEGITIMATE_INTERESTS),
+        ("antura", "Website analytics and advertising", "Analyse and improve", LegalBasis.CONSENT),
+        ("antura", "Website analytics and advertising", "Show relevant advertisements", LegalBasis.CONSENT),
+        ("antura", "Website enquiries, chat and demo bookings", "Handle and", LegalBasis.LEGITIMATE_INTERESTS),
+        ("antura", "Website enquiries, chat and demo bookings", "Take steps", LegalBasis.CONTRACT),
+        ("antara", "Customer accounts, services and billing", "Manage, administer", LegalBasis.CONSENT),
+        ("antara", "Customer accounts, services and billing", "Provide data to competent", LegalBasis.LEGAL_OBLIGATION),
+        ("antara", "Marketing, offers and newsletter", "Send Antara's own", LegalBasis.CONSENT),
+        ("antara", "Website cookies", "Remember preferences", LegalBasis.CONSENT),
+        ("avara", "Sales, marketing and customer care", "Sales and marketing", LegalBasis.LEGITIMATE_INTERESTS),
+        ("avara", "Sales, marketing and customer care", "Customer care", LegalBasis.LEGITIMATE_INTERESTS),
+        ("avara", "Newsletter and e-mail subscriptions", "Send the newsletters", LegalBasis.CONSENT),
+        ("avara", "Website, chat and cookies", "Statistics on user behaviour", LegalBasis.LEGITIMATE_INTERESTS),
+        ("avara", "Website, chat and cookies", "Remember form entries", LegalBasis.CONSENT),
+    ],
+)
+def test_purposes_keep_the_legal_basis_their_policy_states(loaded, org, activity, purpose, basis):
+    assert _purpose(org, activity, purpose).legal_basis == basis
+
+
+@pytest.mark.parametrize(
+    ("org", "activity", "purpose"),
+    [
+        ("antura", "Customer contact persons", "Contact the customer's"),
+        ("antura", "Employees, contractors, partners and suppliers", "Pay salaries"),
+        ("antura", "Website analytics and advertising", "Make the website work"),
+        ("antara", "Service announcements", "Tell customers"),
+        ("antara", "Web server log files", "Analyse trends"),
+        ("antara", "Customer accounts, services and billing", "Hand customer data to the new owners"),
+        ("avara", "E-mail and telephone correspondence", "Everyday correspondence"),
+    ],
+)
+def test_purpose_without_a_stated_basis_is_left_blank(loaded, org, activity, purpose):
+    assert _purpose(org, activity, purpose).legal_basis == ""
+
+
+def test_legitimate_interest_is_described_where_basis_is_f(loaded):
+    assert "sales cycles" in _purpose("antura", "Prospects (potential buyers)", "Follow up").legitimate_interest
+    answer_enquiries = _purpose("avara", "Sales, marketing and customer care", "Answer")
+    assert "customer relationship" in answer_enquiries.legitimate_interest
+
+
+def test_antara_mandatory_fields_and_consequence_are_recorded(loaded):
+    purpose = _purpose("antara", "Customer accounts, services and billing", "Manage, administer")
+
+    assert purpose.provision_requirement == Purpose.ProvisionRequirement.PRE_CONTRACT
+    assert "cannot register" in purpose.consequence_of_not_providing
+
+
+# --- retention, subjects, recipients, security ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("org", "activity", "fragments"),
+    [
+        ("antura", "Customer contact persons", ["10 years after the organisation stops being a customer"]),
+        ("antura", "Prospects (potential buyers)", ["Up to ten years"]),
+        ("antura", "Employees, contractors, partners and suppliers", ["At most 10 years after"]),
+        ("antura", "Website analytics and advertising", ["25 months", "13 months", "5 years"]),
+        ("antara", "Customer accounts, services and billing", ["blocked", "legal obligations", "then deleted"]),
+        ("avara", "Sales, marketing and customer care", ["2 years from the last contact"]),
+        ("avara", "Newsletter and e-mail subscriptions", ["Until the person unsubscribes", "2 years"]),
+        ("avara", "E-mail and telephone correspondence", ["at least yearly"]),
+    ],
+)
+def test_retention_is_recorded_as_stated(loaded, org, activity, fragments):
+    statement = _activity(org, activity).retention_statement
+    for fragment in fragments:
+        assert fragment in statement
+
+
+def test_every_demo_activity_has_a_retention_statement_and_a_purpose(loaded):
+    demo = ProcessingActivity.objects.filter(organisation__slug__in=["antura", "antara", "avara"])
+
+    assert demo.count() == 17
+    assert not demo.filter(retention_statement="").exists()
+    assert not demo.filter(purposes=None).exists()
+
+
+def test_antara_audience_is_over_14_with_no_invented_age_check(loaded):
+    categories = DataSubjectCategory.objects.filter(activities__organisation__slug="antara").distinct()
+
+    assert categories.exists()
+    assert set(categories.values_list("minimum_age", flat=True)) == {14}
+    assert set(categories.values_list("age_check", flat=True)) == {""}
+    assert not DataSubjectCategory.objects.filter(
+        activities__organisation__slug__in=["antura", "avara"], minimum_age__isnull=False
+    ).exists()
+
+
+def test_antara_recipients_include_registries_buyer_and_authorities(loaded):
+    customers = _activity("antara", "Customer accounts, services and billing")
+    domains = _activity("antara", "Domain name registration")
+
+    assert customers.recipients.filter(kind=Recipient.Kind.BUYER).exists()
+    assert customers.recipients.filter(kind=Recipient.Kind.AUTHORITY).exists()
+    assert customers.recipients.filter(kind=Recipient.Kind.INTERNAL).exists()
+    public = domains.recipients.filter(kind=Recipient.Kind.PUBLIC)
+    assert public.filter(description__contains="Whois").exists()
+    assert public.get(vendor__name="Red.es").country_id == "ES"
+
+
+def test_avara_shares_only_with_staff_its_processor_and_partners(loaded):
+    recipients = _activity("avara", "Sales, marketing and customer care").recipients
+
+    assert set(recipients.values_list("kind", flat=True)) == {
+        Recipient.Kind.INTERNAL, Recipient.Kind.PROCESSOR, Recipient.Kind.THIRD_PARTY,
+    }
+    assert recipients.get(kind=Recipient.Kind.PROCESSOR).vendor.name == "7Sense"
+
+
+def test_stated_security_measures_are_linked(loaded):
+    customers = _activity("antara", "Customer accounts, services and billing")
+    product = _activity("antura", "Antura Projects for customers")
+
+    assert customers.security_measures.filter(name="SSL/HTTPS encryption in transit").exists()
+    assert customers.security_measures.filter(name="Payment details encrypted before transmission").exists()
+    assert product.security_measures.filter(name="Built-in authorisation system").exists()
+    assert _activity("avara", "E-mail and telephone correspondence").security_measures.filter(
+        name="No sensitive personal data by e-mail"
+    ).exists()
+
+
+def test_antara_marketing_is_marked_as_profiling(loaded):
+    assert _activity("antara", "Marketing, offers and newsletter").profiling
+    assert not _activity("antara", "Service announcements").profiling
+
+
+def test_no_transfer_is_invented(loaded):
+    # No seed names a destination country, so the register records none rather than guessing one.
+    assert not apps.get_model("privacy_registry", "Transfer").objects.exists()
