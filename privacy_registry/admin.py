@@ -11,6 +11,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.html import format_html
@@ -105,6 +106,27 @@ class RegisterAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         reason = "changed in admin" if change else "added in admin"
         services.record_save(instance=obj, actor=request.user, reason=reason)
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows are register records too: their history says who and why, as the record's own does.
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:  # first, as Django does: a new row may take a deleted one's name
+            obj._change_reason = "deleted in admin"
+            obj.delete()
+        for obj in rows:
+            reason = "added in admin" if obj._state.adding else "changed in admin"
+            services.record_save(instance=obj, actor=request.user, reason=reason)
+        formset.save_m2m()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks only that the user may read the history, also when the version is posted
+        # back: a view-only Auditor could revert (rewrite) any record. Reverting is a change of the record
+        # and of its history, so it needs both rights.
+        if request.method == "POST" and not (
+            self.has_change_permission(request) and self.has_change_history_permission(request)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # simple-history spends two queries per many-to-many field on every version it diffs, and one per
