@@ -123,14 +123,23 @@ class Scope:
         return self.loaded[key]
 
     def finding(
-        self, record: models.Model, message: str, *, organisation_id: int | None, activity_id: int | None = None
+        self,
+        record: models.Model,
+        message: str,
+        *,
+        organisation_id: int | None,
+        activity_id: int | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        """A finding of the check being run, about `record`."""
+        """A finding of the check being run, about `record`: of the check's severity, or of a milder one
+        where the check tells a lesser variant of its gap apart (R008: a DPA stated but not on file)."""
         if self.check is None:
             raise ImproperlyConfigured("Scope.finding() is for checks run through the registry.")
+        if severity is not None and Severity(severity).rank < self.check.severity.rank:
+            raise ImproperlyConfigured(f"Check {self.check.id} may not report above its own severity.")
         return Finding(
             check_id=self.check.id,
-            severity=self.check.severity,
+            severity=Severity(severity) if severity is not None else self.check.severity,
             message=message,
             organisation_id=organisation_id,
             model_label=record._meta.label_lower,
@@ -147,7 +156,7 @@ CheckFunction = Callable[[Scope], Iterable[Finding]]
 @dataclass(frozen=True)
 class Check:
     id: str
-    severity: Severity
+    severity: Severity  # the most serious it reports; a milder variant of the gap may report less
     title: str | Promise
     function: CheckFunction
 
@@ -217,7 +226,11 @@ def _uses_by_organisation(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int
 
 
 def _shared_record_findings(
-    scope: Scope, records: Iterable[models.Model], uses: dict[int, set[int]], message: Callable[[models.Model], str]
+    scope: Scope,
+    records: Iterable[models.Model],
+    uses: dict[int, set[int]],
+    message: Callable[[models.Model], str],
+    severity: Callable[[models.Model], Severity | None] = lambda record: None,
 ) -> Iterable[Finding]:
     """For records several organisations share (vendors, subject categories): one finding per organisation
     that uses the record. Over the whole register an unused record is still reported, outside any
@@ -228,7 +241,10 @@ def _shared_record_findings(
         if not organisation_ids and scope.organisation is None and scope.activity is None:
             organisation_ids = [None]
         for organisation_id in organisation_ids:
-            yield scope.finding(record, message(record), organisation_id=organisation_id, activity_id=activity_id)
+            yield scope.finding(
+                record, message(record), organisation_id=organisation_id, activity_id=activity_id,
+                severity=severity(record),
+            )
 
 
 # --- activities: R001, R010, R011, R012 share one query ----------------------------------------------
@@ -373,29 +389,37 @@ def criminal_data_without_basis(scope: Scope) -> Iterable[Finding]:
             yield _purpose_finding(scope, purpose, message)
 
 
-# --- transfers: R006 and R007 share one query --------------------------------------------------------
+# --- transfers: R006, R007 and R014 share one query -------------------------------------------------
 
 
 def _transfer_gaps(scope: Scope) -> list[Transfer]:
     def load() -> QuerySet[Transfer]:
         M = Transfer.Mechanism
-        # Country.needs_safeguard as a condition: neither EEA nor under an adequacy decision for everyone.
-        needs_safeguard = Q(destination__is_eea=False) & ~Q(
-            destination__has_adequacy=True, destination__adequacy_needs_certification=False
+        unnamed = Q(destination__isnull=True)
+        # Transfer.needs_safeguard as a condition: a destination not named (nothing shows it is safe), or one
+        # neither in the EEA nor under an adequacy decision for everyone.
+        needs_safeguard = unnamed | (
+            Q(destination__is_eea=False)
+            & ~Q(destination__has_adequacy=True, destination__adequacy_needs_certification=False)
         )
         # An adequacy decision for certified recipients only (EU-US DPF) covers a certified vendor.
-        certification_decision = Q(destination__has_adequacy=True, destination__adequacy_needs_certification=True)
+        certification_decision = Q(
+            destination__isnull=False, destination__has_adequacy=True, destination__adequacy_needs_certification=True
+        )
         transfers = Transfer.objects.filter(activity__in=scope.activities()).annotate(
             certified=Coalesce("vendor__dpf_certified", Value(False))
         )
         return (
             _breaking_any(transfers, {
                 "no_safeguard": needs_safeguard & Q(mechanism="") & ~(certification_decision & Q(certified=True)),
+                # No adequacy decision can be shown to cover a country that is not named.
                 "adequacy_not_covering": Q(mechanism__in=[M.ADEQUACY, M.DPF]) & (
-                    Q(destination__is_eea=False, destination__has_adequacy=False)
+                    unnamed
+                    | Q(destination__is_eea=False, destination__has_adequacy=False)
                     | Q(destination__adequacy_needs_certification=True, certified=False)
                     | Q(mechanism=M.DPF, destination__adequacy_needs_certification=False)
                 ),
+                "destination_unnamed": unnamed,
             })
             .select_related("activity", "destination", "vendor")
             .order_by("pk")
@@ -405,24 +429,36 @@ def _transfer_gaps(scope: Scope) -> list[Transfer]:
 
 
 def _transfer_params(transfer: Transfer) -> dict[str, str]:
+    """`where`: the country, or the destination as stated; with the recipient in brackets when one is named."""
+    if transfer.destination is not None:
+        country = transfer.destination.name
+    else:
+        country = gettext("a destination not named (“%(as_stated)s”)") % {
+            "as_stated": transfer.destination_description or gettext("nothing stated"),
+        }
+    recipient = transfer.vendor.name if transfer.vendor_id else transfer.international_organisation
     return {
-        "activity": transfer.activity.name, "country": transfer.destination.name,
-        "recipient": transfer.vendor.name if transfer.vendor_id else transfer.international_organisation,
+        "activity": transfer.activity.name, "country": country, "recipient": recipient,
+        "where": f"{country} ({recipient})" if recipient else country,
     }
+
+
+def _transfer_finding(scope: Scope, transfer: Transfer, message: str) -> Finding:
+    return scope.finding(
+        transfer, message % _transfer_params(transfer),
+        organisation_id=transfer.activity.organisation_id, activity_id=transfer.activity_id,
+    )
 
 
 @register("R006", severity=Severity.ERROR, title=_("Third-country transfer without a safeguard"))
 def transfer_without_safeguard(scope: Scope) -> Iterable[Finding]:
     message = gettext(
-        "“%(activity)s” transfers data to %(country)s (%(recipient)s) with no safeguard recorded "
+        "“%(activity)s” transfers data to %(where)s with no safeguard recorded "
         "(Art. 46 safeguard, certification or Art. 49 derogation)."
     )
     for transfer in _transfer_gaps(scope):
         if transfer.no_safeguard:
-            yield scope.finding(
-                transfer, message % _transfer_params(transfer),
-                organisation_id=transfer.activity.organisation_id, activity_id=transfer.activity_id,
-            )
+            yield _transfer_finding(scope, transfer, message)
 
 
 @register("R007", severity=Severity.ERROR, title=_("Transfer relies on an adequacy decision that does not cover it"))
@@ -435,19 +471,37 @@ def transfer_adequacy_not_covering(scope: Scope) -> Iterable[Finding]:
         "“%(activity)s” relies on an adequacy decision or certification for %(country)s "
         "that does not exist or does not apply (Art. 45)."
     )
+    unnamed = gettext(
+        "“%(activity)s” relies on an adequacy decision or certification for %(country)s: "
+        "no decision can be shown to cover a country that is not named (Art. 45)."
+    )
     for transfer in _transfer_gaps(scope):
         if transfer.adequacy_not_covering:
-            message = certified_only if transfer.destination.adequacy_needs_certification else no_decision
-            yield scope.finding(
-                transfer, message % _transfer_params(transfer),
-                organisation_id=transfer.activity.organisation_id, activity_id=transfer.activity_id,
-            )
+            if transfer.destination is None:
+                message = unnamed
+            else:
+                message = certified_only if transfer.destination.adequacy_needs_certification else no_decision
+            yield _transfer_finding(scope, transfer, message)
+
+
+@register("R014", severity=Severity.WARNING, title=_("Transfer destination not named"))
+def transfer_destination_not_named(scope: Scope) -> Iterable[Finding]:
+    """Art. 30(1)(e) asks for the third country by name. A transfer recorded as the organisation states it
+    (“hosting providers in several countries”) is kept, and R006 judges its safeguard; this says what to find out."""
+    message = gettext(
+        "“%(activity)s” transfers data to %(where)s: name the third country (Art. 30(1)(e)), "
+        "so the safeguard can be judged against it."
+    )
+    for transfer in _transfer_gaps(scope):
+        if transfer.destination_unnamed:
+            yield _transfer_finding(scope, transfer, message)
 
 
 @register("R013", severity=Severity.WARNING, title=_("Data in a third country without a transfer recorded"))
 def third_country_without_transfer(scope: Scope) -> Iterable[Finding]:
     """A recipient in, or a system hosted in, a country outside the EEA, while the activity records no
-    transfer there (Art. 30(1)(e) lists every transfer, adequacy or not; R006 then judges its safeguard)."""
+    transfer there (Art. 30(1)(e) lists every transfer, adequacy or not; R006 then judges its safeguard).
+    A transfer whose destination is not named covers no named country: naming it (R014) clears both."""
     activities = scope.activities()
     message = gettext(
         "“%(activity)s” sends data to %(country)s through %(via)s, but records no transfer there (Art. 30(1)(e))."
@@ -506,12 +560,14 @@ def _vendor_uses(scope: Scope) -> QuerySet:
     )
 
 
-@register("R008", severity=Severity.ERROR, title=_("Processor without a data processing agreement"))
+@register("R008", severity=Severity.ERROR, title=_("Processor without a data processing agreement on file"))
 def processor_without_dpa(scope: Scope) -> Iterable[Finding]:
+    """No DPA on file (Vendor.has_dpa): an error; a warning when the organisation states one exists
+    (`dpa_in_place`), since the contract is then missing from the file rather than, as far as is known, at all."""
     candidates = Vendor.objects.filter(
         role__in=[Vendor.Role.PROCESSOR, Vendor.Role.SUB_PROCESSOR],
         dpa_signed_on__isnull=True, dpa_url="", dpa_document="",
-    ).only("pk", "name", "role", "engaged_by_id").order_by("pk")
+    ).only("pk", "name", "role", "engaged_by_id", "dpa_in_place").order_by("pk")
     direct = _uses_by_organisation(_vendor_uses(scope))
     # A sub-processor handles the data of everyone its engaging vendor serves, however deep the chain:
     # walk it in memory over the vendors that engage others (one query, a short list).
@@ -527,13 +583,23 @@ def processor_without_dpa(scope: Scope) -> Iterable[Finding]:
             link = engaged_by.get(link)
         uses[vendor.pk] = organisations
 
-    def message(vendor: Vendor) -> str:
-        return gettext(
-            "%(role)s “%(vendor)s” has no data processing agreement on file (Art. 28(3)): "
-            "no signing date, document or link."
-        ) % {"role": vendor.get_role_display(), "vendor": vendor.name}
+    missing = gettext(
+        "%(role)s “%(vendor)s” has no data processing agreement on file (Art. 28(3)): "
+        "no signing date, document or link."
+    )
+    not_on_file = gettext(
+        "%(role)s “%(vendor)s”: a data processing agreement is stated to be in place, but no copy or date is "
+        "on file (Art. 28(3), 28(9)): add the signing date, document or link."
+    )
 
-    yield from _shared_record_findings(scope, candidates, uses, message)
+    def message(vendor: Vendor) -> str:
+        text = not_on_file if vendor.dpa_in_place else missing
+        return text % {"role": vendor.get_role_display(), "vendor": vendor.name}
+
+    def severity(vendor: Vendor) -> Severity:
+        return Severity.WARNING if vendor.dpa_in_place else Severity.ERROR
+
+    yield from _shared_record_findings(scope, candidates, uses, message, severity)
 
 
 @register("R009", severity=Severity.WARNING, title=_("Minimum age without an age check"))

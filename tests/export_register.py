@@ -1,6 +1,7 @@
 """A register built for the export tests: two organisations, controller and processor records, every Art. 6(1)
-basis, special and criminal data with their conditions, transfers under every mechanism, processors with and
-without a DPA, a joint controller, an EU representative, DPOs, and names with å, ä, ö and French accents."""
+basis, special and criminal data with their conditions, transfers under every mechanism and one whose country is
+not named, processors with and without a DPA, a joint controller, an EU representative, DPOs, a purpose with a
+retention period of its own, a retention-policy deviation, and names with å, ä, ö and French accents."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ def build_register() -> Register:
         postal_code="411 38", city="Göteborg", country=country("SE"), email="privacy@nordlys.example",
         phone="+46 31 123 45 67", website="https://nordlys.example", role=m.Organisation.Role.BOTH,
         lead_authority="Integritetsskyddsmyndigheten (IMY)",
+        applicable_law="Lag (2018:218) med kompletterande bestämmelser till EU:s dataskyddsförordning",
+        rights_request_requirements="A signed request, or a request sent from the address we hold.",
+        retention_policy_url="https://nordlys.example/retention",
     )
     f.PrivacyContactFactory(organisation=nordlys, role=m.PrivacyContact.Role.DPO, name="Åsa Öberg",
                             email="dpo@nordlys.example", phone="+46 31 765 43 21")
@@ -104,7 +108,8 @@ def build_register() -> Register:
                      legal_basis_detail="Customer agreement", order=1)
     f.PurposeFactory(activity=crm, description="Direct marketing to business contacts",
                      legal_basis=m.LegalBasis.LEGITIMATE_INTERESTS, legitimate_interest="Growing our customer base",
-                     lia_completed_on=date(2024, 2, 1), lia_link="https://nordlys.example/lia/crm", order=2)
+                     lia_completed_on=date(2024, 2, 1), lia_link="https://nordlys.example/lia/crm", order=2,
+                     retention_statement="Until the contact objects, and at most two years after the last contact.")
     f.DataSourceFactory(activity=crm, kind=m.DataSource.Kind.SUBJECT)
     f.DataSourceFactory(activity=crm, kind=m.DataSource.Kind.EMPLOYER, description="The contact's employer")
     f.RecipientFactory(activity=crm, kind=m.Recipient.Kind.PROCESSOR, vendor=hubspot, country=country("US"))
@@ -139,6 +144,7 @@ def build_register() -> Register:
         dpia_link="https://nordlys.example/dpia/health", dpia_completed_on=date(2024, 5, 2),
         automated_decision_making=True, profiling=True,
         automated_logic="Absence patterns flag a rehabilitation review; a nurse decides.",
+        retention_policy_deviation="Records of an open insurance case are kept until the case closes.",
     )
     health.systems.set([hr_system])
     health.security_measures.set([encryption, training])
@@ -166,7 +172,11 @@ def build_register() -> Register:
     draft = f.ProcessingActivityFactory(organisation=nordlys, reference="PA-05", name="Event check-in (draft)",
                                         status=m.ProcessingActivity.Status.DRAFT)
     # Safeguards the export derives or questions: a certified recipient under an adequacy decision that covers
-    # certified organisations only, a DPF claim for a recipient not certified, and no safeguard at all.
+    # certified organisations only, a DPF claim for a recipient not certified, and no safeguard at all, to a named
+    # country and to one the organisation does not name. The unnamed one is entered first and still listed last:
+    # databases disagree on where NULL sorts, the record does not.
+    f.TransferFactory(activity=draft, destination=None, destination_description="Ticketing providers outside the EU",
+                      vendor=None, mechanism="")
     f.TransferFactory(activity=draft, destination=country("US"), vendor=hubspot, mechanism="")
     f.TransferFactory(activity=draft, destination=country("US"), vendor=google, mechanism=m.Transfer.Mechanism.DPF)
     f.TransferFactory(activity=draft, destination=country("AE"), vendor=None, mechanism="",

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from privacy_registry import models as m
 from privacy_registry import selectors
 from privacy_registry.exports import record as record_module
 from privacy_registry.exports.document import render_document
@@ -53,6 +54,9 @@ BREACH = "Misdirected e-mail (2024-09-03, Risk: notify the authority (Art. 33), 
 PAYROLL_CONTROLLERS = "Kund AB, Box 1, 111 11 Stockholm; Klient Oy, Helsinki"
 PAYROLL_PROCESSING = "Payroll for client companies: Salary calculation and payslips.\nCalculate salaries"
 PAYROLL_COUNTRIES = "Australia (AU)\nBrazil (BR)\nJapan (JP)\nUnited States (US): AWS"
+RETENTION_POLICY = "https://nordlys.example/retention"
+MARKETING_RETENTION = "Until the contact objects, and at most two years after the last contact."
+HEALTH_DEVIATION = "Records of an open insurance case are kept until the case closes."
 
 
 @pytest.fixture
@@ -128,7 +132,8 @@ def test_ico_controller_sheet_answers_all_thirty_columns(register):
         "(if applicable)": CRM_COUNTRIES,
         "Safeguards for exceptional transfers of personal data to third countries or international organisations "
         "(if applicable)": CRM_SAFEGUARDS,
-        "Retention schedule (if possible)": "Two years after the last contact.",
+        # The purpose has a period of its own, which replaces the activity's on its row.
+        "Retention schedule (if possible)": MARKETING_RETENTION,
         "General description of technical and organisational security measures (if possible)": CRM_MEASURES,
         "Article 6 lawful basis for processing personal data": "Art. 6(1)(f) legitimate interests",
         "Article 9 condition for processing special category data": "Not applicable: no special category data",
@@ -150,9 +155,9 @@ def test_ico_controller_sheet_answers_all_thirty_columns(register):
         "Data Protection Act 2018 Schedule 1 Condition for processing":
             "Not applicable: no special category or criminal offence data",
         "GDPR Article 6 lawful basis for processing": "Art. 6(1)(f) legitimate interests",
-        "Link to retention and erasure policy document": "",
+        "Link to retention and erasure policy document": RETENTION_POLICY,
         "Is personal data retained and erased in accordance with the policy document?": "",
-        "Reasons for not adhering to policy document (if applicable)": "",
+        "Reasons for not adhering to policy document (if applicable)": "None recorded",
     })
 
     health = _row(document, "controller", **{"Purpose of processing": "Occupational health obligations"})
@@ -194,9 +199,9 @@ def test_ico_controller_sheet_answers_all_thirty_columns(register):
             "Part 1 para 1: employment, social security and social protection\n"
             "Criminal offence data: Part 1, 2 or 3 condition not recorded",
         "GDPR Article 6 lawful basis for processing": legal_obligation,
-        "Link to retention and erasure policy document": "",
+        "Link to retention and erasure policy document": RETENTION_POLICY,
         "Is personal data retained and erased in accordance with the policy document?": "",
-        "Reasons for not adhering to policy document (if applicable)": "",
+        "Reasons for not adhering to policy document (if applicable)": HEALTH_DEVIATION,
     })
 
 
@@ -282,6 +287,12 @@ def test_cnil_fiche_answers_every_heading_in_french(register):
         "Mesures de sécurité": "Technical: Multi-factor authentication",
     })
 
+    # One fiche per activity: the activity's period, then each purpose that has its own.
+    crm = _row(document, "controller", **{"Nom de l'activité": "Customer relationship management"})
+    assert crm["Durées de conservation des catégories de données"] == (
+        f"Two years after the last contact.\nDirect marketing to business contacts: {MARKETING_RETENTION}"
+    )
+
     health = _row(document, "controller", **{"Nom de l'activité": "Företagshälsovård"})
     assert health["Des données sensibles sont-elles traitées ?"].startswith("Oui : ")
     assert "Criminal records (infractions, art. 10)" in health["Des données sensibles sont-elles traitées ?"]
@@ -352,8 +363,41 @@ def test_safeguards_are_derived_from_mechanism_adequacy_and_certification(regist
         "the recipient is certified",
         "United States (US): Google: EU-US Data Privacy Framework certification (Art. 45); "
         "WARNING: the recipient is not recorded as certified",
+        # No country named: nothing shows the destination is safe.
+        "Country not named: Ticketing providers outside the EU: NO SAFEGUARD RECORDED",
     ]
+    assert row["(e) Transfers to third countries or international organisations"].split("\n")[-1] == (
+        "Country not named: Ticketing providers outside the EU"
+    )
     assert row["(b) Purpose of the processing"] == "Not recorded"
+
+
+def test_adequacy_claimed_for_a_country_not_named_is_questioned(register):
+    transfer = register.draft.transfers.get(destination=None)
+    transfer.mechanism = m.Transfer.Mechanism.ADEQUACY
+    transfer.save()
+    row = _row(_document("art30"), "controller", **{"Processing activity": "Event check-in (draft)"})
+    assert row["(e) Safeguards, incl. documentation for Art. 49(1) second-subparagraph transfers"].split("\n")[-1] == (
+        "Country not named: Ticketing providers outside the EU: Adequacy decision (Art. 45); "
+        "WARNING: the country is not named, so no adequacy decision can be shown to cover it"
+    )
+
+
+def test_a_purpose_without_its_own_period_keeps_the_activitys(register):
+    document = _document("dpc")
+    accounts = _row(document, "controller", **{"Purpose of the processing": "Manage customer accounts"})
+    marketing = _row(document, "controller", **{"Purpose of the processing": "Direct marketing to business contacts"})
+    assert accounts["Envisaged time limits for erasure"] == "Two years after the last contact."
+    assert marketing["Envisaged time limits for erasure"] == MARKETING_RETENTION
+
+
+def test_processor_contract_stated_but_not_on_file_says_so(register):
+    m.Vendor.objects.filter(name="Google").update(dpa_in_place=True)
+    row = _row(_document("ico"), "controller", **{"Purpose of processing": "Manage customer accounts"})
+    assert row["Link to contract with processor"] == (
+        "HubSpot: https://legal.hubspot.example/dpa; signed 2023-01-15\n"
+        "Google: stated to be in place; no copy or date on file"
+    )
 
 
 def test_cover_names_controller_representative_and_dpo(register):
@@ -370,6 +414,34 @@ def test_cover_names_controller_representative_and_dpo(register):
         "Chief information security officer: Jörgen Ärlig, security@nordlys.example"
     )
     assert cover["Date of the record"] == timezone.localdate().isoformat()
+    assert cover["Data protection law applied beside the GDPR"] == (
+        "Lag (2018:218) med kompletterande bestämmelser till EU:s dataskyddsförordning"
+    )
+    assert cover["What a rights request must include"] == (
+        "A signed request, or a request sent from the address we hold."
+    )
+    assert cover["Retention and erasure policy"] == RETENTION_POLICY
+    french = dict(_document("cnil").cover)
+    assert french["Droit national appliqué en plus du RGPD"].startswith("Lag (2018:218)")
+    assert french["Pièces et modalités demandées pour exercer ses droits"].startswith("A signed request")
+    assert french["Politique de conservation et d'effacement"] == RETENTION_POLICY
+    assert dict(_document("dpc", slug="acme-us").cover)["Retention and erasure policy"] == "Not recorded"
+
+
+@pytest.mark.parametrize("template", list(TEMPLATES))
+def test_cover_of_an_organisation_whose_country_is_not_known_leaves_it_blank(register, template):
+    register.acme.country = None
+    register.acme.representative = None
+    register.acme.save()
+    document = _document(template, slug="acme-us")
+    cover = dict(document.cover)
+    assert cover["Pays" if template == "cnil" else "Country"] == ""
+    # Not known to be in the EEA, so a representative is not said to be unneeded: the gap shows.
+    assert cover["Représentant (art. 27 RGPD)" if template == "cnil" else "Representative (Art. 27)"] in {
+        "Not recorded", "Non renseigné",
+    }
+    assert document.record.organisation.summary() == "Acme Analytics Inc., 1 Market St, 94105 San Francisco, " \
+        "privacy@acme.example"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ fixed number of queries; the dashboard, each activity's page and `registry_check
 from __future__ import annotations
 
 import ast
+import re
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -26,6 +27,19 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 DRAFT, RETIRED = m.ProcessingActivity.Status.DRAFT, m.ProcessingActivity.Status.RETIRED
+
+
+@pytest.fixture(autouse=True)
+def only_the_registers_checks():
+    """The register's own checks (R001…), alone. Apps above plug in theirs (retention's, consent's) and test them
+    in their own modules; here they would report on the bare activities built below and spend the register's
+    query budget. Plugging in as such is tested with X900."""
+    plugged = [check for check in checks.get_checks() if not re.fullmatch(r"R\d{3}", check.id)]
+    for check in plugged:
+        checks.unregister(check.id)
+    yield
+    for check in plugged:
+        checks.register(check.id, severity=check.severity, title=check.title)(check.function)
 
 
 def sound_activity(**kwargs) -> m.ProcessingActivity:
@@ -181,6 +195,62 @@ def test_transfer_relying_on_adequacy_that_does_not_cover_it_is_an_error():
     assert found("R007", dpf) == [] and found("R007", no_decision) == []
 
 
+def test_transfer_to_a_destination_not_named_needs_a_safeguard():
+    transfer = f.TransferFactory(
+        activity=sound_activity(), destination=None, destination_description="Hosting providers outside the EU",
+        vendor=None, mechanism="",
+    )
+    [finding] = found("R006", transfer)
+    assert finding.severity == Severity.ERROR
+    assert "a destination not named (“Hosting providers outside the EU”)" in finding.message
+    assert "()" not in finding.message  # no recipient named, no empty brackets
+
+    refresh_and_save(transfer, mechanism=m.Transfer.Mechanism.SCC)
+    assert found("R006", transfer) == []
+
+
+def test_adequacy_claimed_for_a_destination_not_named_is_an_error():
+    vendor = f.VendorFactory(dpf_certified=True)
+    adequacy = f.TransferFactory(activity=sound_activity(), destination=None, destination_description="Abroad",
+                                 vendor=None, mechanism=m.Transfer.Mechanism.ADEQUACY)
+    dpf = f.TransferFactory(activity=sound_activity(), destination=None, destination_description="Abroad",
+                            vendor=vendor, mechanism=m.Transfer.Mechanism.DPF)
+    [finding] = found("R007", adequacy)
+    assert finding.severity == Severity.ERROR and "not named" in finding.message
+    assert found("R007", dpf), "a certified recipient does not make an unnamed country the United States"
+    assert found("R006", adequacy) == []
+
+    refresh_and_save(adequacy, destination=f.country("JP"))
+    refresh_and_save(dpf, destination=f.country("US"))
+    assert found("R007", adequacy) == [] and found("R007", dpf) == []
+
+
+def test_transfer_destination_not_named_is_a_warning():
+    transfer = f.TransferFactory(
+        activity=sound_activity(), destination=None, destination_description="Providers in several countries",
+        mechanism=m.Transfer.Mechanism.SCC,
+    )
+    [finding] = found("R014", transfer)
+    assert finding.severity == Severity.WARNING
+    assert "Providers in several countries" in finding.message and "Art. 30(1)(e)" in finding.message
+    assert found("R014", transfer, activity=transfer.activity)
+
+    refresh_and_save(transfer, destination=f.country("IN"))
+    assert found("R014", transfer) == []
+
+
+def test_transfer_with_no_named_destination_does_not_cover_a_hosting_country():
+    system = f.SystemFactory(hosting_countries=[f.country("US")])
+    activity = sound_activity(organisation=system.organisation)
+    activity.systems.add(system)
+    transfer = f.TransferFactory(activity=activity, destination=None, destination_description="Outside the EU",
+                                 vendor=system.vendor)
+    assert found("R013", activity)
+
+    refresh_and_save(transfer, destination=f.country("US"))
+    assert found("R013", activity) == [] and found("R014", transfer) == []
+
+
 def test_processor_without_dpa_is_an_error_for_the_organisation_using_it():
     vendor = f.VendorFactory(dpa_signed_on=None)
     activity = sound_activity()
@@ -193,6 +263,35 @@ def test_processor_without_dpa_is_an_error_for_the_organisation_using_it():
 
     refresh_and_save(vendor, dpa_url="https://example.org/dpa")
     assert found("R008", vendor) == []
+
+
+def test_processor_whose_dpa_is_stated_but_not_on_file_is_a_warning():
+    vendor = f.VendorFactory(dpa_signed_on=None, dpa_in_place=True)
+    f.RecipientFactory(activity=sound_activity(), vendor=vendor)
+    [finding] = found("R008", vendor)
+    assert finding.severity == Severity.WARNING
+    assert "stated to be in place" in finding.message and "no copy or date" in finding.message
+
+    refresh_and_save(vendor, dpa_in_place=False)  # nothing stated and nothing on file: the error again
+    [finding] = found("R008", vendor)
+    assert finding.severity == Severity.ERROR
+
+    refresh_and_save(vendor, dpa_in_place=True, dpa_signed_on=timezone.localdate())
+    assert found("R008", vendor) == []
+
+
+def test_a_check_cannot_report_above_its_own_severity():
+    def loud(scope: checks.Scope):
+        for activity in scope.activities():
+            yield scope.finding(activity, "loud", organisation_id=activity.organisation_id, severity=Severity.ERROR)
+
+    checks.register("X901", severity=Severity.WARNING, title="Too loud")(loud)
+    try:
+        sound_activity()
+        with pytest.raises(ImproperlyConfigured):
+            run_checks()
+    finally:
+        checks.unregister("X901")
 
 
 def test_processor_without_dpa_is_not_reported_to_an_organisation_that_does_not_use_it():
@@ -386,10 +485,11 @@ def gappy_activity(organisation: m.Organisation, special: m.PersonalDataCategory
     f.PurposeFactory(activity=activity, legal_basis="")
     f.PurposeFactory(activity=activity, legal_basis=m.LegalBasis.LEGITIMATE_INTERESTS)
     processor = f.VendorFactory(dpa_signed_on=None)
-    f.SubProcessorFactory(engaged_by=processor, dpa_signed_on=None)
+    f.SubProcessorFactory(engaged_by=processor, dpa_signed_on=None, dpa_in_place=True)
     f.RecipientFactory(activity=activity, vendor=processor)
     f.TransferFactory(activity=activity, destination=f.country("IN"), mechanism="")
     f.TransferFactory(activity=activity, destination=f.country("US"), mechanism=m.Transfer.Mechanism.DPF)
+    f.TransferFactory(activity=activity, destination=None, destination_description="Abroad", mechanism="")
     activity.systems.add(f.SystemFactory(organisation=organisation, hosting_countries=[f.country("CN")]))
     f.ProcessingActivityFactory(organisation=organisation)  # no purpose at all
 
@@ -409,7 +509,8 @@ def test_run_checks_runs_the_same_number_of_queries_with_2_and_30_activities():
         more = run_checks()
 
     assert len(many) == len(one) <= 10
-    assert {finding.check_id for finding in few} == {f"R{n:03d}" for n in range(1, 14)}
+    assert {finding.check_id for finding in few} == {f"R{n:03d}" for n in range(1, 15)}
+    assert {x.severity for x in few if x.check_id == "R008"} == {Severity.ERROR, Severity.WARNING}
     assert len(more) > 10 * len(few)
 
 

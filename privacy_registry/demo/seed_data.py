@@ -2,11 +2,14 @@
 
 Rules the data follows, because the register's gap reports depend on them:
 - A legal basis is recorded only where the policy states one; otherwise it stays blank so the gap shows.
-- A vendor gets no DPA date or document unless the policy gives one (a stated but undated DPA goes in notes).
-- Countries are set only where the policy names them (the one exception, Antura's own country, is
-  required by the model and noted below).
-- A transfer needs a named destination country; no seed names one, so none is recorded here (the
-  hosting statements live in the system descriptions instead).
+- A vendor gets no DPA date or document unless the policy gives one. A DPA the policy says exists, without a
+  date or copy, is `dpa_in_place`: the register then warns that no copy is on file instead of reporting none.
+- Countries are set only where the policy names them; Antura's policy names none, so its country stays empty.
+- A transfer whose country the policy does not name is recorded with no destination and the destination as
+  stated. No safeguard is recorded unless the policy names one: an assurance that a provider "follows the
+  GDPR" is not an Art. 46 safeguard, so the gap shows.
+- Retention is stated per activity; a purpose carries its own statement only where the policy gives it a
+  period of its own.
 
 The shapes are plain frozen dataclasses so `seeds.load()` can stay generic over them.
 """
@@ -54,6 +57,7 @@ class VendorSeed:
     engaged_by: str | None = None
     dpa_signed_on: date | None = None
     dpa_url: str = ""
+    dpa_in_place: bool = False
     notes: str = ""
 
 
@@ -64,6 +68,7 @@ class ContactSeed:
     email: str = ""
     phone: str = ""
     postal_address: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class PurposeSeed:
     legitimate_interest: str = ""
     provision_requirement: str = ""
     consequence_of_not_providing: str = ""
+    retention_statement: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,8 @@ class RecipientSeed:
 
 @dataclass(frozen=True)
 class TransferSeed:
-    destination: str
+    destination: str | None
+    destination_description: str = ""
     vendor: str | None = None
     mechanism: str = ""
     derogation: str = ""
@@ -122,6 +129,7 @@ class ActivitySeed:
     description: str
     purposes: tuple[PurposeSeed, ...]
     retention_statement: str
+    retention_policy_deviation: str = ""
     record_type: str = ProcessingActivity.RecordType.CONTROLLER
     business_function: str = ""
     controllers_served: str = ""
@@ -140,7 +148,7 @@ class ActivitySeed:
 class OrganisationSeed:
     slug: str
     name: str
-    country: str
+    country: str | None
     role: str
     activities: tuple[ActivitySeed, ...]
     trading_name: str = ""
@@ -154,6 +162,9 @@ class OrganisationSeed:
     website: str = ""
     lead_authority: str = ""
     binding_language_note: str = ""
+    applicable_law: str = ""
+    rights_request_requirements: str = ""
+    retention_policy_url: str = ""
     representative: str | None = None
     contacts: tuple[ContactSeed, ...] = ()
     systems: tuple[SystemSeed, ...] = ()
@@ -240,11 +251,10 @@ DATA_CATEGORIES: tuple[DataCategorySeed, ...] = (
 
 # --- Vendors (shared; a sub-processor names the vendor that engaged it) ---------------------------------------------
 
-_ANTARA_CONTRACT_NOTE = (
-    "Antara's policy: service providers are bound by a service contract with privacy obligations equivalent to "
-    "those of Antara's staff, may not pass the data on, and return or destroy it when the contract ends. "
-    "No signing date or document is given."
-)
+# Antara says each service provider is bound by a service contract with privacy duties (dpa_in_place) but gives
+# no date or copy; what the contract requires is the measure "Service-provider contracts with equivalent
+# confidentiality".
+_ANTARA_PROVIDER_NOTE = "Named by Antara among its service providers; the policy says the list is not exhaustive."
 
 VENDORS: tuple[VendorSeed, ...] = (
     VendorSeed(
@@ -259,14 +269,21 @@ VENDORS: tuple[VendorSeed, ...] = (
         "tracking and company identification.",
         notes="Named by Antura. Retention set by default to up to 5 years, adjustable by Antura.",
     ),
-    VendorSeed("Amazon Web Services", service="Hosting and server virtualisation.", notes=_ANTARA_CONTRACT_NOTE),
-    VendorSeed("Salesforce", service="CRM software.", notes=_ANTARA_CONTRACT_NOTE),
-    VendorSeed("HubSpot", service="CRM software.", notes=_ANTARA_CONTRACT_NOTE),
     VendorSeed(
-        "Microsoft", service="Office 365 personal productivity and office software.", notes=_ANTARA_CONTRACT_NOTE
+        "Amazon Web Services", service="Hosting and server virtualisation.", dpa_in_place=True,
+        notes=_ANTARA_PROVIDER_NOTE,
     ),
-    VendorSeed("Atlassian", service="User support service and support-ticket management.", notes=_ANTARA_CONTRACT_NOTE),
-    VendorSeed("Stripe", service="Means of payment.", notes=_ANTARA_CONTRACT_NOTE),
+    VendorSeed("Salesforce", service="CRM software.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
+    VendorSeed("HubSpot", service="CRM software.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
+    VendorSeed(
+        "Microsoft", service="Office 365 personal productivity and office software.", dpa_in_place=True,
+        notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    VendorSeed(
+        "Atlassian", service="User support service and support-ticket management.", dpa_in_place=True,
+        notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    VendorSeed("Stripe", service="Means of payment.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
     VendorSeed(
         "Red.es",
         role=Vendor.Role.INDEPENDENT_CONTROLLER,
@@ -278,7 +295,9 @@ VENDORS: tuple[VendorSeed, ...] = (
         "7Sense",
         legal_name="7Sense AS",
         service="Avara's customer system (CRM).",
-        notes="Avara states it has a data processing agreement with 7Sense AS; no date or document is given.",
+        # Avara states a data processing agreement with 7Sense AS exists; no date or copy is given.
+        dpa_in_place=True,
+        notes="Named by Avara as the provider of its customer system.",
     ),
     # Avara says 7Sense has agreements with its own sub-processors but names none: one row stands for them
     # so the chain is visible and the missing list shows as a gap rather than disappearing.
@@ -287,7 +306,9 @@ VENDORS: tuple[VendorSeed, ...] = (
         role=Vendor.Role.SUB_PROCESSOR,
         engaged_by="7Sense",
         service="Sub-processors 7Sense engages for the customer system.",
-        notes="Avara states 7Sense has agreements with its sub-processors; who they are is not stated.",
+        # Avara states 7Sense has agreements with them; no date or copy is given.
+        dpa_in_place=True,
+        notes="Who they are is not stated.",
     ),
 )
 
@@ -295,16 +316,21 @@ VENDORS: tuple[VendorSeed, ...] = (
 
 _COOKIE_CONSENT = "Cookie banner: accept all, reject non-essential or choose per purpose; changed or withdrawn any " \
     "time through Cookie Settings."
+_GA_RETENTION = "Google Analytics cookies: configurable from immediate deletion up to 25 months; the setting in use " \
+    "is not stated."
+_ADS_RETENTION = "Google Ads cookies: depends on the cookie, e.g. 90 days, 6 months or 13 months."
+_LEADOO_RETENTION = "Leadoo: up to 5 years by default, adjustable by Antura and possibly shorter."
 
 ANTURA = OrganisationSeed(
     slug="antura",
     name="Antura",
-    # The policy names no country, but the model requires one: Antura is a Swedish company.
-    country="SE",
+    # The policy states no country or address: left empty rather than guessed.
+    country=None,
     role=Organisation.Role.BOTH,
     contacts=(
         ContactSeed(PrivacyContact.Role.DPO, name="Data Protection Officer"),
         ContactSeed(PrivacyContact.Role.CISO, name="Chief Information Security Officer"),
+        # The policy links the form ("click HERE") without giving its address, so `url` stays empty.
         ContactSeed(PrivacyContact.Role.RIGHTS, name="Deletion request form on Antura's website"),
     ),
     systems=(
@@ -430,21 +456,23 @@ ANTURA = OrganisationSeed(
             "similar technologies loaded by Google Tag Manager.",
             business_function="Marketing",
             purposes=(
+                # The policy's cookie table gives each service its purposes and periods, so the purposes carry them.
                 PurposeSeed(
                     "Analyse and improve the website's functions, content and user experience",
-                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT,
+                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT, retention_statement=_GA_RETENTION,
                 ),
                 PurposeSeed(
                     "Measure marketing effectiveness and follow up campaigns and conversions",
                     legal_basis=A, legal_basis_detail=_COOKIE_CONSENT,
+                    retention_statement=f"{_ADS_RETENTION} {_LEADOO_RETENTION}",
                 ),
                 PurposeSeed(
                     "Show relevant advertisements and measure their results",
-                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT,
+                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT, retention_statement=_ADS_RETENTION,
                 ),
                 PurposeSeed(
                     "Identify companies visiting the website and gauge interest in Antura's offer",
-                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT,
+                    legal_basis=A, legal_basis_detail=_COOKIE_CONSENT, retention_statement=_LEADOO_RETENTION,
                 ),
                 # Necessary cookies are exempt from the consent requirement, but the policy names no
                 # Art. 6 basis for them.
@@ -567,6 +595,15 @@ _ANTARA_SYSTEMS = (
 _ANTARA_PROVIDER_RECIPIENTS = tuple(
     RecipientSeed(R.PROCESSOR, f"{vendor} (service provider)", vendor=vendor) for vendor in _ANTARA_PROVIDERS
 )
+# Antara names no country, and what it states (the provider must follow the GDPR, also for its own agents) is not
+# an Art. 46 safeguard: the mechanism stays blank so the gap shows.
+_ANTARA_HOSTING_TRANSFER = TransferSeed(
+    None,
+    destination_description="Hosting providers in several countries, some outside the EU",
+    notes="Antara says that where hosting is outside the EU it makes sure the provider follows the GDPR and answers "
+    "for the data, also when it passes it to its own agents. The policy names no Art. 46 safeguard or Art. 49 "
+    "derogation.",
+)
 _ANTARA_RETENTION = "While the contract lasts. Afterwards kept blocked only as long as legal obligations require, " \
     "used for nothing but those obligations and collecting unpaid invoices, then deleted."
 
@@ -585,6 +622,11 @@ ANTARA = OrganisationSeed(
     email="support@antara.ws",
     binding_language_note="Only the Spanish version of the policy is legally binding; translations are for "
     "convenience.",
+    applicable_law="Spain's Organic Law 15/1999 of 13 December on the protection of personal data, which the policy "
+    "names beside the GDPR and related rules.",
+    rights_request_requirements="A request by any means that keeps a record of sending and receipt, with a copy of "
+    "the national identity card (DNI) or an equivalent document; by post to the Valencia address or by e-mail to "
+    "support. Consent can be withdrawn at any time, without retroactive effect.",
     contacts=(
         ContactSeed(
             PrivacyContact.Role.RIGHTS,
@@ -599,8 +641,8 @@ ANTARA = OrganisationSeed(
             "Amazon Web Services hosting",
             K.HOSTING,
             vendor="Amazon Web Services",
-            description="Hosting and server virtualisation. Antara uses hosting providers in many countries (not "
-            "named); outside the EU it requires the provider to follow the GDPR, also for onward processors.",
+            description="Hosting and server virtualisation. Antara hosts with providers in many countries; the "
+            "transfer outside the EU is recorded on the activities that use this system.",
         ),
         SystemSeed("Salesforce CRM", K.CRM, vendor="Salesforce"),
         SystemSeed("HubSpot CRM", K.CRM, vendor="HubSpot"),
@@ -722,6 +764,7 @@ ANTARA = OrganisationSeed(
                 "Blocking after the contract ends",
                 "Identity check for rights requests",
             ),
+            transfers=(_ANTARA_HOSTING_TRANSFER,),
             retention_statement=_ANTARA_RETENTION,
         ),
         ActivitySeed(
@@ -744,6 +787,16 @@ ANTARA = OrganisationSeed(
                 RecipientSeed(R.PUBLIC, "Red.es for .es domains, public at nic.es", vendor="Red.es", country="ES"),
             ),
             systems=("Whois and domain registries", "Red.es .es registry"),
+            # Art. 49(1)(g) covers transfers from a register that Union or Member State law sets up to inform the
+            # public; the policy says only that the registries are public worldwide, so no derogation is recorded.
+            transfers=(
+                TransferSeed(
+                    None,
+                    destination_description="Whois and international domain registries, open to consultation "
+                    "from anywhere in the world",
+                    notes="The policy names no safeguard or derogation.",
+                ),
+            ),
             retention_statement="Published in the domain registries, which anyone can consult; the policy states no "
             "period. Antara's own copy follows the customer rule: " + _ANTARA_RETENTION[0].lower()
             + _ANTARA_RETENTION[1:],
@@ -845,6 +898,7 @@ ANTARA = OrganisationSeed(
             sources=(SourceSeed(S.OBSERVED, "Web server log files"),),
             systems=("Antara website and control panel", "Amazon Web Services hosting"),
             security_measures=("Servers in a controlled environment", "SSL/HTTPS encryption in transit"),
+            transfers=(_ANTARA_HOSTING_TRANSFER,),
             retention_statement="No period stated.",
         ),
     ),
@@ -855,6 +909,11 @@ ANTARA = OrganisationSeed(
 _AVARA_6F = "The policy cites Art. 6(1)(f) and also calls it consent under the Norwegian Marketing Control Act; it " \
     "can be withdrawn at any time, after which the data is deleted."
 _AVARA_LI = "A past or new customer relationship as a legitimate reason to send information."
+# The policy's periods differ by relationship: an active dialogue, a customer relationship, a subscription.
+_AVARA_DIALOGUE = "Active dialogue (contact by phone, e-mail reply, download or form sign-up within 2 years): kept 2 " \
+    "years from the last contact, then deleted; deleted at once if consent is withdrawn."
+_AVARA_CUSTOMER = "Customers: for the whole active customer relationship, then kept 2 years from the last contact " \
+    "and deleted; deleted at once if consent is withdrawn."
 _AVARA_CRM_RECIPIENTS = (
     RecipientSeed(R.INTERNAL, "A limited number of staff in marketing, customer support and sales"),
     RecipientSeed(R.PROCESSOR, "7Sense (customer system)", vendor="7Sense"),
@@ -872,6 +931,10 @@ AVARA = OrganisationSeed(
     city="Sandefjord",
     email="post@avara.no",
     phone="+47 70 31 00 86",
+    applicable_law="Norway's Marketing Control Act, which the policy cites for consent to e-mail marketing.",
+    rights_request_requirements="Write to the e-mail address in the contact details to withdraw consent or to ask "
+    "for an overview, correction or deletion of the data; to receive the information, send an electronic copy of "
+    "a signed request. Avara also offers help with moving the data.",
     contacts=(
         ContactSeed(
             PrivacyContact.Role.RIGHTS,
@@ -931,25 +994,31 @@ AVARA = OrganisationSeed(
                 PurposeSeed(
                     "Sales and marketing by direct e-mail or phone",
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Customer care and information about Avara's products",
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_CUSTOMER,
                 ),
                 PurposeSeed(
-                    "Answer enquiries", legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI
+                    "Answer enquiries", legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Send requested material and meet the obligation to deliver it",
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Create and maintain a sales dialogue",
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Send information that may interest the person",
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    retention_statement=_AVARA_DIALOGUE,
                 ),
             ),
             subject_categories=("Customer", "Prospect", "Enquirer", "Event participant"),

@@ -2,9 +2,10 @@
 
 Design note:
 - Idempotent: every row is found by its natural key (organisation slug; vendor name + engaging vendor;
-  system, measure or activity name within its organisation; purpose, source, recipient or transfer within
-  its activity) and written only when a value differs. A second run saves nothing, so simple-history
-  records nothing and `updated_at` stays put. Many-to-many sets are replaced only when they differ,
+  system, measure or activity name within its organisation; purpose, source or recipient within its activity;
+  a transfer by activity, destination, destination as stated and vendor, where an unnamed destination or no
+  vendor is part of the key as NULL) and written only when a value differs. A second run saves nothing, so
+  simple-history records nothing and `updated_at` stays put. Many-to-many sets are replaced only when they differ,
   because every `.set()` that changes something writes a history row of its own.
 - Never deletes: rows a DPO added to a demo organisation, or rows left behind when the seed text is
   corrected, stay until someone removes them in the admin.
@@ -103,6 +104,7 @@ class _Loader:
                 "website": seed.website,
                 "dpa_signed_on": seed.dpa_signed_on,
                 "dpa_url": seed.dpa_url,
+                "dpa_in_place": seed.dpa_in_place,
                 "notes": seed.notes,
             },
         )
@@ -129,13 +131,19 @@ class _Loader:
                 "representative": organisations[seed.representative] if seed.representative else None,
                 "lead_authority": seed.lead_authority,
                 "binding_language_note": seed.binding_language_note,
+                "applicable_law": seed.applicable_law,
+                "rights_request_requirements": seed.rights_request_requirements,
+                "retention_policy_url": seed.retention_policy_url,
             },
         )
         for contact in seed.contacts:
             self.sync(
                 PrivacyContact,
                 key={"organisation": org, "role": contact.role, "name": contact.name},
-                values={"email": contact.email, "phone": contact.phone, "postal_address": contact.postal_address},
+                values={
+                    "email": contact.email, "phone": contact.phone, "postal_address": contact.postal_address,
+                    "url": contact.url,
+                },
             )
         return org
 
@@ -156,6 +164,7 @@ class _Loader:
                 "status": ProcessingActivity.Status.ACTIVE,
                 "controllers_served": seed.controllers_served,
                 "retention_statement": seed.retention_statement,
+                "retention_policy_deviation": seed.retention_policy_deviation,
                 "profiling": seed.profiling,
                 "automated_logic": seed.automated_logic,
             },
@@ -170,6 +179,7 @@ class _Loader:
                     "legitimate_interest": purpose.legitimate_interest,
                     "provision_requirement": purpose.provision_requirement,
                     "consequence_of_not_providing": purpose.consequence_of_not_providing,
+                    "retention_statement": purpose.retention_statement,
                     "order": order,
                 },
             )
@@ -186,11 +196,13 @@ class _Loader:
                 },
             )
         for transfer in seed.transfers:
+            # filter(destination=None) and filter(vendor=None) match IS NULL, so an unnamed destination is a key.
             self.sync(
                 Transfer,
                 key={
                     "activity": activity,
                     "destination": self.country(transfer.destination),
+                    "destination_description": transfer.destination_description,
                     "vendor": self.vendors[transfer.vendor] if transfer.vendor else None,
                 },
                 values={"mechanism": transfer.mechanism, "derogation": transfer.derogation, "notes": transfer.notes},

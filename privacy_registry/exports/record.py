@@ -57,9 +57,10 @@ class Contact:
     email: str = ""
     phone: str = ""
     postal_address: str = ""
+    url: str = ""
 
     def summary(self) -> str:
-        return ", ".join(p for p in (self.name, self.postal_address, self.email, self.phone) if p)
+        return ", ".join(p for p in (self.name, self.postal_address, self.email, self.phone, self.url) if p)
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class Party:
     trading_name: str
     registration_number: str
     postal_address: str
-    country: str
+    country: str  # "" when the register does not know it
     country_code: str
-    is_eea: bool
+    is_eea: bool | None  # None when the country is not known
     email: str
     phone: str
     website: str
@@ -80,6 +81,9 @@ class Party:
     role_label: str
     lead_authority: str
     contacts: tuple[Contact, ...] = ()
+    applicable_law: str = ""
+    rights_request_requirements: str = ""
+    retention_policy_url: str = ""
 
     def summary(self) -> str:
         where = ", ".join(p for p in (self.postal_address, self.country) if p)
@@ -103,12 +107,16 @@ class VendorRef:
     dpa_document: str
     dpf_certified: bool
     engaged_by: str
+    dpa_in_place: bool = False
 
     def contract(self) -> str:
-        """Where the Art. 28(3) contract is: link, document, signature date, or that it is missing."""
+        """Where the Art. 28(3) contract is: link, document, signature date; that one is stated to exist but is
+        not on file; or "" when nothing is known of one."""
         parts = [p for p in (self.dpa_url, self.dpa_document) if p]
         if self.dpa_signed_on:
             parts.append(gettext("signed %(date)s") % {"date": self.dpa_signed_on.isoformat()})
+        if not parts and self.dpa_in_place:
+            return gettext("stated to be in place; no copy or date on file")
         return "; ".join(parts)
 
 
@@ -126,6 +134,7 @@ class PurposeItem:
     article10_basis: str
     provision_requirement_label: str
     consequence_of_not_providing: str
+    retention_statement: str = ""  # only where the purpose's period differs from the activity's
 
 
 @dataclass(frozen=True)
@@ -159,8 +168,9 @@ class RecipientItem:
 
 @dataclass(frozen=True)
 class TransferItem:
-    destination: str
+    destination: str  # "" when the organisation does not name the country: see destination_description
     destination_code: str
+    destination_description: str
     destination_has_adequacy: bool
     destination_needs_safeguard: bool
     adequacy_reference: str
@@ -184,7 +194,13 @@ class TransferItem:
 
     def where(self) -> str:
         who = " / ".join(p for p in (self.recipient, self.international_organisation) if p)
-        return f"{self.destination} ({self.destination_code})" + (f": {who}" if who else "")
+        if self.destination_code:
+            country = f"{self.destination} ({self.destination_code})"
+        elif self.destination_description:
+            country = gettext("Country not named: %(as_stated)s") % {"as_stated": self.destination_description}
+        else:
+            country = gettext("Country not named")
+        return country + (f": {who}" if who else "")
 
 
 @dataclass(frozen=True)
@@ -268,6 +284,7 @@ class ActivityItem:
     systems: tuple[SystemItem, ...]
     security_measures: tuple[MeasureItem, ...]
     retention_statement: str
+    retention_policy_deviation: str
     dpia_required: str
     dpia_required_label: str
     dpia_status: str
@@ -374,17 +391,21 @@ def _file_name(field_file) -> str:
 def _contact(contact: PrivacyContact) -> Contact:
     return Contact(
         role=contact.role, role_label=str(contact.get_role_display()), name=contact.name or "",
-        email=contact.email, phone=contact.phone, postal_address=contact.postal_address,
+        email=contact.email, phone=contact.phone, postal_address=contact.postal_address, url=contact.url,
     )
 
 
 def _party(org: Organisation) -> Party:
+    country = org.country
     return Party(
         name=org.name, trading_name=org.trading_name, registration_number=org.registration_number,
-        postal_address=org.postal_address, country=org.country.name, country_code=org.country.code,
-        is_eea=org.country.is_eea, email=org.email, phone=org.phone, website=org.website, role=org.role,
+        postal_address=org.postal_address, country=country.name if country else "",
+        country_code=country.code if country else "", is_eea=country.is_eea if country else None,
+        email=org.email, phone=org.phone, website=org.website, role=org.role,
         role_label=str(org.get_role_display()), lead_authority=org.lead_authority,
         contacts=tuple(_contact(c) for c in org.contacts.all()),
+        applicable_law=org.applicable_law, rights_request_requirements=org.rights_request_requirements,
+        retention_policy_url=org.retention_policy_url,
     )
 
 
@@ -396,7 +417,7 @@ def _vendor(vendor: Vendor | None) -> VendorRef | None:
         country=vendor.country.name if vendor.country else "", is_processor=vendor.is_processor,
         has_dpa=vendor.has_dpa, dpa_signed_on=vendor.dpa_signed_on, dpa_url=vendor.dpa_url,
         dpa_document=_file_name(vendor.dpa_document), dpf_certified=vendor.dpf_certified,
-        engaged_by=vendor.engaged_by.name if vendor.engaged_by else "",
+        engaged_by=vendor.engaged_by.name if vendor.engaged_by else "", dpa_in_place=vendor.dpa_in_place,
     )
 
 
@@ -415,10 +436,12 @@ def _recipient(recipient: Recipient) -> RecipientItem:
 def _transfer(transfer: Transfer) -> TransferItem:
     destination = transfer.destination
     return TransferItem(
-        destination=destination.name, destination_code=destination.code,
-        destination_has_adequacy=destination.has_adequacy, destination_needs_safeguard=destination.needs_safeguard,
-        adequacy_reference=destination.adequacy_reference,
-        adequacy_needs_certification=destination.adequacy_needs_certification,
+        destination=destination.name if destination else "", destination_code=destination.code if destination else "",
+        destination_description=transfer.destination_description,
+        destination_has_adequacy=destination.has_adequacy if destination else False,
+        destination_needs_safeguard=transfer.needs_safeguard,
+        adequacy_reference=destination.adequacy_reference if destination else "",
+        adequacy_needs_certification=destination.adequacy_needs_certification if destination else False,
         recipient=transfer.vendor.name if transfer.vendor else "",
         recipient_dpf_certified=transfer.vendor.dpf_certified if transfer.vendor else None,
         international_organisation=transfer.international_organisation,
@@ -444,7 +467,15 @@ def _purpose(purpose) -> PurposeItem:
             str(purpose.get_provision_requirement_display()) if purpose.provision_requirement else ""
         ),
         consequence_of_not_providing=purpose.consequence_of_not_providing,
+        retention_statement=purpose.retention_statement,
     )
+
+
+def _transfer_order(transfer: Transfer) -> tuple:
+    """By country name, then in the order entered; a destination not named last. Databases disagree on where
+    NULL sorts and need not keep ties in any order: a record must read the same on each."""
+    destination = transfer.destination
+    return (destination is None, destination.name if destination else "", transfer.pk)
 
 
 def _measure_order(measure: SecurityMeasure) -> tuple:
@@ -475,7 +506,7 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
             for s in activity.sources.all()
         ),
         recipients=tuple(_recipient(r) for r in activity.recipients.all()),
-        transfers=tuple(_transfer(t) for t in activity.transfers.all()),
+        transfers=tuple(_transfer(t) for t in sorted(activity.transfers.all(), key=_transfer_order)),
         systems=tuple(
             SystemItem(
                 name=s.name, kind_label=str(s.get_kind_display()), vendor=_vendor(s.vendor),
@@ -489,6 +520,7 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
             for m in sorted(activity.security_measures.all(), key=_measure_order)
         ),
         retention_statement=activity.retention_statement,
+        retention_policy_deviation=activity.retention_policy_deviation,
         dpia_required=activity.dpia_required, dpia_required_label=str(activity.get_dpia_required_display()),
         dpia_status=activity.dpia_status, dpia_status_label=str(activity.get_dpia_status_display()),
         dpia_link=activity.dpia_link, dpia_completed_on=activity.dpia_completed_on,

@@ -7,7 +7,8 @@ docs/exports.md is computed from the same definitions the exports use, and a tes
 
 Where the law gives a field a definite shape, the answer is derived from structured register data, never
 typed: the rights available follow from the Art. 6(1) basis (Art. 17(3)(b), 20(1), 21(1), 7(3)); the
-"special category?" answer from the data categories' flags; third countries from Transfer.destination;
+"special category?" answer from the data categories' flags; third countries from Transfer.destination (or,
+where the organisation does not name the country, the destination as it states it);
 the processor contract from Vendor.dpa_*; safeguards from Transfer.mechanism / derogation and the
 destination's adequacy decision; location from System.hosting_countries; source from DataSource.
 
@@ -406,6 +407,8 @@ def safeguard(t: TransferItem) -> str:
         text = str(dpf.label) + "; " + str(_("the recipient is certified"))
     else:
         text = str(_("NO SAFEGUARD RECORDED"))
+    if not t.destination_code and t.mechanism in {Transfer.Mechanism.ADEQUACY, dpf}:
+        text += "; " + str(_("WARNING: the country is not named, so no adequacy decision can be shown to cover it"))
     parts = [text]
     if t.safeguard_document:
         parts.append(str(_("document: %(url)s") % {"url": t.safeguard_document}))
@@ -435,8 +438,15 @@ def cnil_transfers(row: Row) -> str:
 # Retention, security, location, risk: Art. 30(1)(f), (g) and the authorities' extra fields.
 
 def retention(row: Row, phrases: Phrases = EN) -> str:
-    lines = [row.activity.retention_statement, *row.activity.annotation(RETENTION_RULES)]
-    return _or(_join(lines, LINE_SEP), phrases.not_recorded)
+    """The period as stated: a purpose's own where it has one (it differs from the activity's), else the activity's;
+    a row per activity gives the activity's and then each purpose's own. Enforceable rules follow (RETENTION_RULES)."""
+    activity = row.activity
+    own = [p for p in row.purposes if p.retention_statement]
+    if row.purpose is not None and own:
+        lines = [row.purpose.retention_statement]
+    else:
+        lines = [activity.retention_statement, *(f"{p.description}: {p.retention_statement}" for p in own)]
+    return _or(_join([*lines, *activity.annotation(RETENTION_RULES)], LINE_SEP), phrases.not_recorded)
 
 
 def security_measures(row: Row, phrases: Phrases = EN) -> str:
@@ -503,6 +513,14 @@ def breach_records(row: Row) -> str:
 
 def retention_compliance(row: Row) -> str:
     return _join(row.activity.annotation(RETENTION_COMPLIANCE), LINE_SEP)
+
+
+def retention_policy_link(row: Row, phrases: Phrases = EN) -> str:
+    return _or(row.record.organisation.retention_policy_url, phrases.not_recorded)
+
+
+def retention_policy_deviation(row: Row) -> str:
+    return _or(row.activity.retention_policy_deviation, _("None recorded"))
 
 
 def not_held(row: Row) -> str:
@@ -573,6 +591,9 @@ def _cover(phrases: Phrases = EN) -> tuple[Column, ...]:
         Column(_("Representative (Art. 27)"), lambda row: representative(row, phrases), S),
         Column(_("Data protection officer (Art. 37)"), lambda row: dpo(row, phrases), S),
         Column(_("Other privacy contacts"), other_contacts, S),
+        Column(_("Data protection law applied beside the GDPR"), org("applicable_law"), T),
+        Column(_("What a rights request must include"), org("rights_request_requirements"), T),
+        Column(_("Retention and erasure policy"), lambda row: retention_policy_link(row, phrases), S),
         Column(_("Date of the record"), lambda row: row.record.date.isoformat(), S),
     )
 
@@ -587,6 +608,10 @@ CNIL_COVER = (
     Column("Représentant (art. 27 RGPD)", _fr(representative), S),
     Column("Délégué à la protection des données (DPO)", _fr(dpo), S),
     Column("Autres contacts", other_contacts, S),
+    Column("Droit national appliqué en plus du RGPD", lambda row: row.record.organisation.applicable_law, T),
+    Column("Pièces et modalités demandées pour exercer ses droits",
+           lambda row: row.record.organisation.rights_request_requirements, T),
+    Column("Politique de conservation et d'effacement", _fr(retention_policy_link), S),
     Column("Date du registre", lambda row: row.record.date.isoformat(), S),
 )
 
@@ -600,7 +625,10 @@ EXTERNAL = {
 }
 PROCESSORS = {Recipient.Kind.PROCESSOR}
 
-RETENTION_NOTE = "ProcessingActivity.retention_statement; structured once the retention app registers RETENTION_RULES"
+RETENTION_NOTE = (
+    "Purpose.retention_statement where a purpose has its own, else ProcessingActivity.retention_statement; "
+    "structured once the retention app registers RETENTION_RULES"
+)
 
 ART30 = Template(
     key="art30",
@@ -670,7 +698,9 @@ ICO = Template(
             Column(_("Link to contract with processor"), processor_contracts, S, "Vendor.dpa_url / dpa_document / "
                    "dpa_signed_on of every processor the activity uses"),
             Column(_("Names of third countries or international organisations that personal data are transferred "
-                     "to (if applicable)"), third_countries, S, "Transfer.destination / international_organisation"),
+                     "to (if applicable)"), third_countries, S,
+                   "Transfer.destination / international_organisation; the destination as stated where the country "
+                   "is not named"),
             Column(_("Safeguards for exceptional transfers of personal data to third countries or international "
                      "organisations (if applicable)"), safeguards, S, "Transfer.mechanism / derogation / "
                    "safeguard_document; Country adequacy"),
@@ -699,12 +729,12 @@ ICO = Template(
                    "derived from the Art. 9(2) condition (DPA 2018 s. 10); the Part 2 paragraph for (g) and the "
                    "condition for criminal offence data would need Purpose.dpa2018_schedule1_condition"),
             Column(_("GDPR Article 6 lawful basis for processing"), legal_basis, S),
-            Column(_("Link to retention and erasure policy document"), not_held, N,
-                   "needs Organisation.retention_policy_url (URLField)"),
+            Column(_("Link to retention and erasure policy document"), retention_policy_link, S,
+                   "Organisation.retention_policy_url"),
             Column(_("Is personal data retained and erased in accordance with the policy document?"),
                    retention_compliance, N, "answered once the retention app registers RETENTION_COMPLIANCE"),
-            Column(_("Reasons for not adhering to policy document (if applicable)"), not_held, N,
-                   "needs ProcessingActivity.retention_policy_deviation (TextField)"),
+            Column(_("Reasons for not adhering to policy document (if applicable)"), retention_policy_deviation, T,
+                   "ProcessingActivity.retention_policy_deviation (free text by nature)"),
         )),
         Sheet("processor", _("Processor (Art. 30(2))"), PROCESSOR, False, (
             Column(_("Name and contact details of controller"), controllers_served, T,
