@@ -202,7 +202,7 @@ class RegisterInlineMixin:
 class PrivacyContactInline(RegisterInlineMixin, admin.TabularInline):
     model = PrivacyContact
     extra = 0
-    fields = ("role", "name", "email", "phone", "postal_address")
+    fields = ("role", "name", "email", "phone", "postal_address", "url")
 
 
 @admin.register(Organisation)
@@ -221,6 +221,7 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin):
             "street_address", "postal_code", "city", "country", "email", "phone", "website",
         )}),
         (_("Representation"), {"fields": ("representative", "binding_language_note")}),
+        (_("Law and rights"), {"fields": ("applicable_law", "rights_request_requirements", "retention_policy_url")}),
     )
 
 
@@ -268,7 +269,7 @@ class VendorAdmin(RegisterAdmin):
     inlines = [SubProcessorInline]
     fieldsets = (
         (None, {"fields": ("name", "legal_name", "role", "engaged_by", "service", "country")}),
-        (_("Contract"), {"fields": ("dpa_signed_on", "dpa_document", "dpa_url", "dpf_certified")}),
+        (_("Contract"), {"fields": ("dpa_signed_on", "dpa_document", "dpa_url", "dpa_in_place", "dpf_certified")}),
         (_("Contact"), {"fields": ("website", "privacy_policy_url", "privacy_contact_email")}),
         (_("Notes"), {"fields": ("notes",)}),
     )
@@ -315,6 +316,7 @@ class PurposeInline(RegisterInlineMixin, admin.StackedInline):
         ("lia_completed_on", "lia_link"),
         ("article9_condition", "article10_basis"),
         ("provision_requirement", "consequence_of_not_providing"),
+        "retention_statement",
     )
 
 
@@ -332,7 +334,10 @@ class RecipientInline(RegisterInlineMixin, admin.TabularInline):
 class TransferInline(RegisterInlineMixin, admin.TabularInline):
     model = Transfer
     extra = 0
-    fields = ("destination", "vendor", "mechanism", "derogation", "safeguard_document", "tia_completed_on")
+    fields = (
+        "destination", "destination_description", "vendor", "mechanism", "derogation", "safeguard_document",
+        "tia_completed_on",
+    )
     autocomplete_fields = ("destination", "vendor")
 
 
@@ -356,7 +361,9 @@ class ProcessingActivityAdmin(RegisterAdmin):
         (_("Whose data, which data, where"), {"fields": (
             "subject_categories", "data_categories", "systems",
         )}),
-        (_("Retention and security"), {"fields": ("retention_statement", "security_measures")}),
+        (_("Retention and security"), {"fields": (
+            "retention_statement", "retention_policy_deviation", "security_measures",
+        )}),
         (_("Risk"), {"fields": (
             ("dpia_required", "dpia_status"), ("dpia_link", "dpia_completed_on"),
             ("automated_decision_making", "profiling"), "automated_logic",
