@@ -257,6 +257,35 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Retention sweep (retention app). The beat schedule itself is in privacy_registry/celery.py.
+# Cron fields "minute hour day-of-month month day-of-week", in CELERY_TIMEZONE; nightly by default.
+RETENTION_SWEEP_CRON = env.str("RETENTION_SWEEP_CRON", default="30 2 * * *")
+RETENTION_SWEEP_CHUNK_SIZE = env.int("RETENTION_SWEEP_CHUNK_SIZE", default=1000)
+# When on, an acting sweep only carries out a dry-run preview that a DPO approved in the admin.
+RETENTION_REQUIRE_APPROVAL = env.bool("RETENTION_REQUIRE_APPROVAL", default=False)
+# Without PostgreSQL's advisory lock, a "running" sweep row older than this is taken for a killed worker's.
+RETENTION_SWEEP_STALE_AFTER_HOURS = env.int("RETENTION_SWEEP_STALE_AFTER_HOURS", default=12)
+if RETENTION_SWEEP_CHUNK_SIZE < 1 or RETENTION_SWEEP_STALE_AFTER_HOURS < 1:
+    raise ImproperlyConfigured("RETENTION_SWEEP_CHUNK_SIZE and RETENTION_SWEEP_STALE_AFTER_HOURS must be at least 1")
+
+
+def _cron_fields(expression: str) -> dict[str, str]:
+    """crontab() keyword arguments from a cron line, checked now so a typo stops start-up, not the beat."""
+    from celery.schedules import crontab
+
+    parts = expression.split()
+    if len(parts) != 5:
+        raise ImproperlyConfigured(f"RETENTION_SWEEP_CRON needs 5 fields (m h dom mon dow), not {expression!r}")
+    fields = dict(zip(("minute", "hour", "day_of_month", "month_of_year", "day_of_week"), parts, strict=True))
+    try:
+        crontab(**fields)
+    except Exception as exc:  # celery raises ValueError or its own ParseException
+        raise ImproperlyConfigured(f"RETENTION_SWEEP_CRON {expression!r}: {exc}") from exc
+    return fields
+
+
+RETENTION_SWEEP_SCHEDULE = _cron_fields(RETENTION_SWEEP_CRON)
+
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 if LOG_LEVEL.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be a logging level name, not {LOG_LEVEL!r}")

@@ -5,7 +5,9 @@ covers the whole table, see ``pagination``), related rows selected up front, fac
 an index answers (``selectors.subjects_search``). Asserted in tests/test_subject_admin_list_bounded.py.
 
 Higher apps show their own rows on a subject's page (holds, erasure history, consents, requests) by
-adding an inline from their admin module: ``subjects.admin.add_subject_inline(LegalHoldInline)``.
+adding an inline from their admin module: ``subjects.admin.add_subject_inline(LegalHoldInline)``; they add
+actions on the subject list the same way (``add_subject_action(erase_now)``). An action that names
+``required_permissions`` is offered only to users holding all of them.
 """
 from __future__ import annotations
 
@@ -31,12 +33,20 @@ from .models import DataSubject, Engagement, Suppression, SuppressionOverride, S
 from .pagination import EstimatedCountPaginator
 
 _extra_subject_inlines: list[type[InlineModelAdmin]] = []
+# DataSubjectAdmin.actions is this very list, so actions added later (by higher apps) are picked up.
+_subject_actions: list = []
 
 
 def add_subject_inline(inline: type[InlineModelAdmin]) -> None:
     """Show a higher app's rows on the subject page (call from that app's admin module or ``ready()``)."""
     if inline not in _extra_subject_inlines:
         _extra_subject_inlines.append(inline)
+
+
+def add_subject_action(action) -> None:
+    """Offer a higher app's action on the subject list (call from that app's admin module or ``ready()``)."""
+    if action not in _subject_actions:
+        _subject_actions.append(action)
 
 
 def _differs(subject: DataSubject, name: str, value) -> bool:
@@ -140,6 +150,7 @@ class DataSubjectAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("organisation", "country", "categories")
     readonly_fields = ("public_ref", "created_at", "updated_at")
     inlines = [EngagementInline, SystemRecordInline]
+    actions = _subject_actions
     _identity_fieldsets = (
         (_("Identity and contact"), {"fields": (
             ("first_name", "last_name"), "email", "phone", ("company", "job_title"), "language",
@@ -171,6 +182,13 @@ class DataSubjectAdmin(SimpleHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return [*self.inlines, *_extra_subject_inlines]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        return {
+            name: action for name, action in actions.items()
+            if request.user.has_perms(getattr(action[0], "required_permissions", ()))
+        }
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.subjects_search(term=search_term, queryset=queryset), False

@@ -194,17 +194,20 @@ class Declaration:
             if scrub.in_database and name in present
         }
 
-    def apply(self, queryset: QuerySet, *, historical: bool = False) -> int:
+    def apply(
+        self, queryset: QuerySet, *, historical: bool = False, extra: Mapping[str, Any] | None = None
+    ) -> int:
         """Scrub (or delete) every row of ``queryset``, of the model or of its historical model; rows touched.
 
         Callers bound the queryset (one subject, or one primary-key batch of a sweep). For a model whose
         rows are deleted, delete the live rows before the historical ones: simple-history records a deletion
-        as one more historical row, which the history pass then removes or scrubs.
+        as one more historical row, which the history pass then removes or scrubs. ``extra`` adds values to
+        the same UPDATE (the erasure engine sets the subject's state there), so a batch stays one statement.
         """
         if (historical and self.history == HistoryPolicy.DELETE) or (not historical and self.delete_row):
             _total, per_model = queryset.delete()
             return per_model.get(queryset.model._meta.label, 0)
-        values = self.update_values(historical=historical)
+        values = {**self.update_values(historical=historical), **(extra or {})}
         touched = queryset.update(**values) if values else queryset.count()
         python_fields = self.python_fields
         if python_fields:

@@ -217,3 +217,29 @@ class SystemRecordFactory(factory.django.DjangoModelFactory):
     subject = factory.SubFactory(DataSubjectFactory)
     system = factory.SubFactory(SystemFactory, organisation=factory.SelfAttribute("..subject.organisation"))
     external_id = factory.Sequence(lambda n: f"hs-{n:08d}")
+
+
+# --- retention ---------------------------------------------------------------------------------------------
+from retention import models as rm  # noqa: E402  (appended section; the people factories come first)
+
+
+class RetentionRuleFactory(factory.django.DjangoModelFactory):
+    """Two years after the last contact, then erased."""
+
+    class Meta:
+        model = rm.RetentionRule
+
+    activity = factory.SubFactory(ProcessingActivityFactory)
+    period_amount = 2
+    period_unit = rm.PeriodUnit.YEARS
+    trigger = rm.RetentionRule.Trigger.LAST_CONTACT
+    action = rm.RetentionRule.Action.ERASE
+    statement = "Kept two years from the last contact, then deleted."
+
+
+class LegalHoldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.LegalHold
+
+    subject = factory.SubFactory(DataSubjectFactory)
+    reason = "Disputed invoice; kept until the claim is settled."

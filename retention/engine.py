@@ -1,0 +1,596 @@
+"""The erasure engine: erase, anonymise or restrict data subjects, one at a time or a batch at a time.
+
+Design note.
+- One declaration drives everything: ``subjects.personal_data`` says, per model of every app, which fields are
+  personal and how each is scrubbed, and what happens to the model's django-simple-history rows. The engine
+  reads nothing else. Per person (``subject_erase``: rights requests, the admin's "erase now") it loads and
+  saves objects, so the history says who erased and why; set-wise (``sweep_rule_batch``) it runs one
+  ``UPDATE``/``DELETE`` per table for a whole batch, with the same policies as database expressions.
+- Every copy is reached: live rows, their historical rows (scrubbed or deleted *after* the live rows, so the
+  history row written by the erasing save, or by a deletion, holds no old value either), and the admin's
+  LogEntry rows about any declared row (``object_repr`` becomes "Subject #<id>", ``change_message`` is
+  cleared). Sessions hold nothing about data subjects here (subjects never sign in; staff sessions hold
+  staff ids and the second-factor device), so there is nothing to scrub in them. Celery tasks take ids only
+  and store no results (``CELERY_TASK_IGNORE_RESULT``), so their payloads hold nothing either.
+- Never deleted: the DataSubject row (it becomes a tombstone, state "erased", email ``erased-<id>@invalid``,
+  so ids in other records still resolve), its ``public_ref``, the erasure records and the suppression entries.
+  Row deletion is only what a declaration asks for (an Engagement: taking part in an activity is itself data
+  about the person).
+- Idempotent: an erased subject is erased again as a no-op. The per-person path returns the earlier record;
+  the set-wise path selects, inside its transaction and under row locks, only subjects that are still due,
+  and a unique constraint stops a second record for one subject.
+- One transaction per person, and per batch: the suppression entries, every scrub, the erasure records and
+  the journal hook commit together or not at all. Side effects (vendor follow-ups, mail) are only queued,
+  with ``transaction.on_commit``, after the commit.
+- Killed mid-batch: the batch's transaction rolls back, so no subject is half-erased; the rows were never
+  marked done, and the next run selects them again.
+- Logs carry ids and counts, never e-mail addresses or names.
+
+Seams for what comes later:
+- ``journal_hook_add(hook)``: ``hook(entries)`` runs inside the transaction, before commit, with one
+  ``JournalEntry`` (ids and keyed hashes only) per record: a write-ahead journal outside the database, so
+  an erasure is never committed without its journal line.
+- ``erased_hook_add(hook)``: ``hook(record_ids)`` runs after commit (vendor follow-ups, receipts by e-mail).
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import CharField, Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
+
+from subjects import personal_data
+from subjects.keyed_hash import suppression_digests
+from subjects.models import DataSubject, Engagement, Suppression
+from subjects.personal_data import Declaration, HistoryPolicy, Policy
+from subjects.services import Actor, suppression_add, suppressions_add_digests
+
+from . import selectors
+from .models import ErasureRecord, Phase, RetentionRule, SweepRun
+
+logger = logging.getLogger(__name__)
+
+Action = ErasureRecord.Action
+Reason = ErasureRecord.Reason
+
+
+class SubjectHeld(Exception):
+    """The subject is under a legal hold (on them, or on an activity they are in): nothing is erased."""
+
+    def __init__(self, subject_id: int, hold_ids: Sequence[int]) -> None:
+        super().__init__(f"subject {subject_id} is held by legal hold(s) {list(hold_ids)}")
+        self.subject_id = subject_id
+        self.hold_ids = list(hold_ids)
+
+
+# --- hooks ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """What a journal outside the database keeps about one record: ids and keyed hashes, nothing readable."""
+
+    record_id: int
+    subject_id: int
+    action: str
+    erased_at: datetime
+    digests: tuple[str, ...] = ()
+
+
+JournalHook = Callable[[Sequence[JournalEntry]], None]
+ErasedHook = Callable[[Sequence[int]], None]
+_journal_hooks: list[JournalHook] = []
+_erased_hooks: list[ErasedHook] = []
+
+
+def journal_hook_add(hook: JournalHook) -> None:
+    if hook not in _journal_hooks:
+        _journal_hooks.append(hook)
+
+
+def erased_hook_add(hook: ErasedHook) -> None:
+    if hook not in _erased_hooks:
+        _erased_hooks.append(hook)
+
+
+def hook_remove(hook: Callable) -> None:
+    for hooks in (_journal_hooks, _erased_hooks):
+        if hook in hooks:
+            hooks.remove(hook)
+
+
+def _announce(records: Sequence[ErasureRecord], digests: dict[int, dict[str, str]]) -> None:
+    if not records:
+        return
+    entries = [
+        JournalEntry(
+            record_id=r.pk, subject_id=r.subject_id, action=r.action, erased_at=r.erased_at,
+            digests=tuple(sorted(digests.get(r.subject_id, {}))),
+        )
+        for r in records
+    ]
+    for hook in list(_journal_hooks):
+        hook(entries)
+    record_ids = [r.pk for r in records]
+    for hook in list(_erased_hooks):
+        transaction.on_commit(partial(hook, record_ids))
+
+
+# --- the plan: what each declaration means for an action -----------------------------------------------------
+
+DELETE, SCRUB, KEEP = "deleted", "scrubbed", "kept"
+ADMIN_LOG_TABLE = LogEntry._meta.db_table
+SUPPRESSION_TABLE = Suppression._meta.db_table
+ADMIN_LOG_FIELDS = {"object_repr": Policy.FIXED_TEXT.value, "change_message": Policy.FIXED_TEXT.value}
+
+
+@dataclass(frozen=True)
+class Step:
+    declaration: Declaration
+    live: str  # DELETE, SCRUB or KEEP
+    history: str  # DELETE or SCRUB
+    # Looked up once: simple-history builds a manager class on every lookup, too slow to repeat per subject.
+    historical_model: type[models.Model] | None = None
+
+    @property
+    def is_subject(self) -> bool:
+        return self.declaration.model is DataSubject
+
+
+def plan(action: str) -> list[Step]:
+    """One step per declared model that reaches a subject, in declaration order.
+
+    Erase applies every declaration as written. Anonymise scrubs the same identity fields, but keeps rows an
+    erasure would delete (an Engagement's dates, kept with an anonymous subject, still count for statistics).
+    History follows the declaration's policy in both.
+    """
+    steps = []
+    for declaration in personal_data.declarations():
+        if declaration.subject_path is None:
+            continue
+        historical_model = declaration.historical_model
+        nothing_to_do = not declaration.fields and not declaration.delete_row and (
+            historical_model is None or declaration.history == HistoryPolicy.SCRUB
+        )
+        if nothing_to_do:  # e.g. the erasure records themselves: declared, and holding nothing personal
+            continue
+        if declaration.delete_row:
+            live = DELETE if action == Action.ERASE else KEEP
+        else:
+            live = SCRUB
+        history = DELETE if declaration.history == HistoryPolicy.DELETE else SCRUB
+        steps.append(Step(declaration, live, history, historical_model))
+    return steps
+
+
+def _subject_key(declaration: Declaration) -> str:
+    return declaration.subject_path or declaration.pk_field
+
+
+def _live(declaration: Declaration, ids: Iterable[int]) -> models.QuerySet:
+    return declaration.model._default_manager.filter(declaration.subject_q(list(ids))).order_by()
+
+
+def _history(step: Step, ids: Iterable[int]) -> models.QuerySet | None:
+    if step.historical_model is None:
+        return None
+    return step.historical_model._default_manager.filter(step.declaration.subject_q(list(ids))).order_by()
+
+
+def _content_type_id(model: type[models.Model]) -> int:
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+
+
+def _log_prefix(model: type[models.Model]) -> str:
+    # Words, not translations: the text is stored, and the subject's own entries read as its __str__ does.
+    return "Subject #" if model is DataSubject else f"{model.__name__} #"
+
+
+# --- receipts ------------------------------------------------------------------------------------------------
+
+
+def _row_counts(steps: Sequence[Step], ids: Sequence[int]) -> dict[int, Counter]:
+    """Rows per subject per table, and the admin-log entries about them: one query per table, per batch."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for step in steps:
+        declaration = step.declaration
+        model = declaration.model
+        key = _subject_key(declaration)
+        log_entries = (
+            LogEntry.objects.filter(
+                content_type_id=_content_type_id(model), object_id=Cast(OuterRef("pk"), CharField())
+            )
+            .order_by()
+            .values("content_type_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = _live(declaration, ids).annotate(_log=Coalesce(Subquery(log_entries), 0)).values_list(key, "_log")
+        for subject_id, log_count in rows:
+            counts[subject_id][model._meta.db_table] += 1
+            counts[subject_id][ADMIN_LOG_TABLE] += log_count
+        history = _history(step, ids)
+        if history is not None:
+            grouped = history.values(key).annotate(n=Count("pk")).values_list(key, "n")
+            for subject_id, n in grouped:
+                counts[subject_id][history.model._meta.db_table] += n
+    return counts
+
+
+def receipt_template(steps: Sequence[Step]) -> dict[str, dict[str, Any]]:
+    """Per table: what is done to the rows and to which fields, how. Built once per batch; ``_receipt`` adds
+    each subject's row counts."""
+    tables: dict[str, dict[str, Any]] = {}
+    for step in steps:
+        declaration = step.declaration
+        fields = {name: str(scrub.policy.value) for name, scrub in declaration.fields.items()}
+        table = declaration.model._meta.db_table
+        tables[table] = {"row": step.live, **({"fields": fields} if step.live == SCRUB else {})}
+        historical = step.historical_model
+        if historical is not None:
+            present = {f.name for f in historical._meta.concrete_fields}
+            history_fields = {k: v for k, v in fields.items() if k in present}
+            tables[historical._meta.db_table] = {
+                "row": step.history, **({"fields": history_fields} if step.history == SCRUB else {}),
+            }
+    tables[ADMIN_LOG_TABLE] = {"row": SCRUB, "fields": dict(ADMIN_LOG_FIELDS)}
+    tables[SUPPRESSION_TABLE] = {"row": "added"}
+    return tables
+
+
+def _receipt(template: dict[str, dict[str, Any]], action: str, counts: Counter, suppressed: int) -> dict[str, Any]:
+    """One subject's receipt: per table what was done and how many rows. Names and counts, never values."""
+    counts = Counter(counts)
+    counts[SUPPRESSION_TABLE] = suppressed
+    return {"action": str(action), "tables": {t: {"rows": counts[t], **spec} for t, spec in template.items()}}
+
+
+def _restrict_receipt() -> dict[str, Any]:
+    return {
+        "action": str(Action.RESTRICT),
+        "tables": {DataSubject._meta.db_table: {"rows": 1, "row": "restricted", "fields": {"state": "restricted"}}},
+    }
+
+
+# --- shared pieces of both paths ------------------------------------------------------------------------------
+
+
+def _scrub_admin_log(steps: Sequence[Step], ids: Sequence[int]) -> int:
+    """Scrub the admin's LogEntry rows about any declared row of these subjects (before rows are deleted)."""
+    touched = 0
+    for step in steps:
+        model = step.declaration.model
+        object_ids = _live(step.declaration, ids).annotate(_pk_text=Cast("pk", CharField())).values("_pk_text")
+        touched += LogEntry.objects.filter(content_type_id=_content_type_id(model), object_id__in=object_ids).update(
+            object_repr=Concat(Value(_log_prefix(model)), F("object_id"), output_field=CharField()),
+            change_message="",
+        )
+    return touched
+
+
+def _delete_rows(queryset: models.QuerySet) -> int:
+    """Delete a batch's rows in one statement.
+
+    ``QuerySet.delete()`` would load every row to send signals, and simple-history answers each with one
+    more historical row holding every value being erased, only for the history step to delete it again. So
+    when nothing depends on the rows (no reverse relation that cascades or protects) the DELETE goes straight
+    to the table; otherwise the ordinary delete runs and the history step cleans up after it.
+    """
+    model = queryset.model
+    dependants = [rel for rel in model._meta.related_objects if rel.on_delete is not models.DO_NOTHING]
+    if dependants:
+        _total, per_model = queryset.delete()
+        return per_model.get(model._meta.label, 0)
+    return queryset._raw_delete(queryset.db)
+
+
+def _scrub_history(steps: Sequence[Step], ids: Sequence[int]) -> None:
+    for step in steps:
+        history = _history(step, ids)
+        if history is not None:
+            step.declaration.apply(history, historical=True)
+
+
+def _records(
+    subject_ids: Sequence[int], *, action: str, reason: str, rule: RetentionRule | None, run: SweepRun | None,
+    actor: Actor, request_ref: str, receipts: dict[int, dict[str, Any]], now: datetime,
+) -> list[ErasureRecord]:
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return ErasureRecord.objects.bulk_create([
+        ErasureRecord(
+            subject_id=subject_id, erased_at=now, action=action, reason=reason, rule=rule, run=run, actor=user,
+            request_ref=request_ref, receipt=receipts[subject_id],
+        )
+        for subject_id in subject_ids
+    ])
+
+
+# --- per person ----------------------------------------------------------------------------------------------
+
+
+def _refuse_if_held(subject: DataSubject) -> None:
+    holds = list(selectors.subject_holds(subject=subject, as_of=timezone.localdate()).values_list("pk", flat=True))
+    if holds:
+        raise SubjectHeld(subject.pk, holds)
+
+
+def _attribute(instance: models.Model, *, actor: Actor, reason: str) -> None:
+    instance._change_reason = reason
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
+def _auto_now_fields(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+def _change_reason(action: str, *, rule: RetentionRule | None, reason: str) -> str:
+    # Fixed words and ids only: a change reason is not a declared field, so it is never scrubbed. Not even the
+    # request reference, which staff type in: the erasure record keeps that.
+    return f"{action} (rule #{rule.pk})" if rule is not None else f"{action} ({reason})"
+
+
+@transaction.atomic(durable=True)
+def subject_erase(
+    *,
+    subject: DataSubject,
+    reason: str,
+    actor: Actor = None,
+    rule: RetentionRule | None = None,
+    request_ref: str = "",
+    action: str = Action.ERASE,
+) -> ErasureRecord:
+    """Erase (or, with ``action="anonymise"``, anonymise) one data subject everywhere; returns the record.
+
+    Refused with ``SubjectHeld`` while a legal hold keeps the subject. Erasing an erased subject again
+    changes nothing and returns the earlier record.
+    """
+    if action not in {Action.ERASE, Action.ANONYMISE}:
+        raise ValueError(f"subject_erase erases or anonymises, not {action!r}")
+    subject = DataSubject.objects.select_for_update().get(pk=subject.pk)
+    earlier = ErasureRecord.objects.filter(subject_id=subject.pk, action__in=[Action.ERASE, action]).first()
+    if earlier is not None and subject.state == DataSubject.State.ERASED:
+        logger.info("subject %s already %s (record %s): nothing to do", subject.pk, earlier.action, earlier.pk)
+        return earlier
+    _refuse_if_held(subject)
+
+    steps = plan(action)
+    now = timezone.now()
+    counts = _row_counts(steps, [subject.pk])[subject.pk]
+    digests = suppression_digests(email=subject.email, phone=subject.phone)
+    # The suppression entry first, while the identity is still there to be hashed.
+    suppression_add(subject=subject, actor=actor)
+    _scrub_admin_log(steps, [subject.pk])
+    change_reason = _change_reason(action, rule=rule, reason=reason)
+    for step in steps:
+        if step.live == KEEP:
+            continue
+        declaration = step.declaration
+        objects = [subject] if step.is_subject else list(_live(declaration, [subject.pk]).order_by("pk"))
+        for obj in objects:
+            _attribute(obj, actor=actor, reason=change_reason)
+            if step.live == DELETE:
+                obj.delete()
+                continue
+            changed = declaration.scrub_instance(obj)
+            if step.is_subject:
+                obj.state = DataSubject.State.ERASED
+                changed.append("state")
+            if changed:
+                # This save writes one historical row, holding the scrubbed values only.
+                obj.save(update_fields=[*changed, *_auto_now_fields(type(obj))])
+    # After the live rows, so the rows the saves and deletions just wrote are scrubbed (or deleted) too.
+    _scrub_history(steps, [subject.pk])
+
+    receipt = _receipt(receipt_template(steps), action, counts, suppressed=len(digests))
+    [record] = _records(
+        [subject.pk], action=action, reason=reason, rule=rule, run=None, actor=actor, request_ref=request_ref,
+        receipts={subject.pk: receipt}, now=now,
+    )
+    _announce([record], {subject.pk: digests})
+    logger.info("subject %s %s (record %s, reason %s)", subject.pk, record.get_action_display(), record.pk, reason)
+    return record
+
+
+def subject_anonymise(
+    *, subject: DataSubject, reason: str, actor: Actor = None, rule: RetentionRule | None = None,
+    request_ref: str = "",
+) -> ErasureRecord:
+    """Scrub the subject's identity everywhere, keeping what identifies nobody (language, categories, dates)."""
+    return subject_erase(
+        subject=subject, reason=reason, actor=actor, rule=rule, request_ref=request_ref, action=Action.ANONYMISE
+    )
+
+
+@transaction.atomic(durable=True)
+def subject_restrict(
+    *, subject: DataSubject, reason: str, actor: Actor = None, rule: RetentionRule | None = None,
+    request_ref: str = "",
+) -> ErasureRecord | None:
+    """Restrict processing (Art. 18; "blocked"): the subject is kept, and left out of every processing
+    selection. Returns the record, or None when the subject was already restricted or erased.
+
+    A legal hold does not stop it: restriction keeps the data, which is what a hold asks (Art. 18(1)(c)).
+    The sweep still leaves held subjects alone altogether."""
+    subject = DataSubject.objects.select_for_update().get(pk=subject.pk)
+    if subject.state != DataSubject.State.ACTIVE:
+        return None
+    subject.state = DataSubject.State.RESTRICTED
+    _attribute(subject, actor=actor, reason=_change_reason(Action.RESTRICT, rule=rule, reason=reason))
+    subject.save(update_fields=["state", *_auto_now_fields(DataSubject)])
+    [record] = _records(
+        [subject.pk], action=Action.RESTRICT, reason=reason, rule=rule, run=None, actor=actor,
+        request_ref=request_ref, receipts={subject.pk: _restrict_receipt()}, now=timezone.now(),
+    )
+    _announce([record], {})
+    logger.info("subject %s restricted (record %s)", subject.pk, record.pk)
+    return record
+
+
+# --- set-wise ------------------------------------------------------------------------------------------------
+
+
+def subjects_erase(
+    *,
+    subject_ids: Sequence[int],
+    action: str,
+    reason: str,
+    rule: RetentionRule | None = None,
+    run: SweepRun | None = None,
+    actor: Actor = None,
+    request_ref: str = "",
+) -> list[ErasureRecord]:
+    """Erase or anonymise a batch of subjects with one statement per table; returns the records.
+
+    The caller owns the transaction and has locked the subjects' rows (``sweep_rule_batch`` does both, and
+    checks holds); it passes only subjects that are not erased yet.
+    """
+    if not subject_ids:
+        return []
+    ids = sorted(subject_ids)
+    steps = plan(action)
+    now = timezone.now()
+    counts = _row_counts(steps, ids)
+    digests = {
+        pk: suppression_digests(email=email, phone=phone)
+        for pk, email, phone in DataSubject.objects.filter(pk__in=ids).order_by().values_list("pk", "email", "phone")
+    }
+    suppressions_add_digests(digests={d: kind for by_subject in digests.values() for d, kind in by_subject.items()})
+    _scrub_admin_log(steps, ids)
+    for step in steps:
+        declaration = step.declaration
+        live = _live(declaration, ids)
+        if step.live == DELETE:
+            _delete_rows(live)
+        elif step.live == SCRUB:
+            # update() writes no history row: the history step below scrubs the rows that hold old values.
+            extra = {"state": Value(DataSubject.State.ERASED), "updated_at": Value(now)} if step.is_subject else None
+            declaration.apply(live, extra=extra)
+    _scrub_history(steps, ids)
+    template = receipt_template(steps)
+    receipts = {pk: _receipt(template, action, counts[pk], suppressed=len(digests.get(pk, {}))) for pk in ids}
+    records = _records(
+        ids, action=action, reason=reason, rule=rule, run=run, actor=actor, request_ref=request_ref,
+        receipts=receipts, now=now,
+    )
+    _announce(records, digests)
+    return records
+
+
+def subjects_restrict(
+    *, subject_ids: Sequence[int], reason: str, rule: RetentionRule | None = None, run: SweepRun | None = None,
+    actor: Actor = None,
+) -> list[ErasureRecord]:
+    """Restrict a batch of active subjects (caller owns the transaction and the row locks)."""
+    if not subject_ids:
+        return []
+    ids = sorted(subject_ids)
+    now = timezone.now()
+    DataSubject.objects.filter(pk__in=ids).update(state=DataSubject.State.RESTRICTED, updated_at=now)
+    receipts = {pk: _restrict_receipt() for pk in ids}
+    records = _records(
+        ids, action=Action.RESTRICT, reason=reason, rule=rule, run=run, actor=actor, request_ref="",
+        receipts=receipts, now=now,
+    )
+    _announce(records, {})
+    return records
+
+
+def engagements_detach(*, rule: RetentionRule, subject_ids: Sequence[int]) -> int:
+    """Remove these subjects from ``rule.activity`` only (their engagement and its history), for subjects
+    another activity still needs. Returns the engagements removed."""
+    if not subject_ids:
+        return 0
+    engagements = Engagement.objects.filter(subject_id__in=subject_ids, activity_id=rule.activity_id).order_by()
+    engagement_ids = list(engagements.values_list("pk", flat=True))
+    LogEntry.objects.filter(
+        content_type_id=_content_type_id(Engagement), object_id__in=[str(pk) for pk in engagement_ids]
+    ).update(object_repr=Concat(Value(_log_prefix(Engagement)), F("object_id"), output_field=CharField()),
+             change_message="")
+    removed = _delete_rows(engagements)
+    declaration = personal_data.declaration_for(Engagement)
+    history = declaration.historical_model if declaration is not None else None
+    if history is not None:
+        declaration.apply(history._default_manager.filter(id__in=engagement_ids), historical=True)
+    return removed
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    erased: int = 0
+    anonymised: int = 0
+    restricted: int = 0
+    detached: int = 0
+    kept: int = 0
+    skipped: int = 0
+    record_ids: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "erased": self.erased, "anonymised": self.anonymised, "restricted": self.restricted,
+            "detached": self.detached, "kept": self.kept, "skipped": self.skipped,
+        }
+
+
+@transaction.atomic(durable=True)
+def sweep_rule_batch(
+    *, rule: RetentionRule, as_of: date, ids: Sequence[int], phase: Phase | None = None, run: SweepRun | None = None,
+) -> BatchResult:
+    """Apply ``rule`` (in ``phase``; by default its first step) to one chunk of subject ids, in one transaction.
+
+    The chunk's subject rows are locked with ``FOR UPDATE SKIP LOCKED`` (a no-op on SQLite), so two workers, or a
+    sweep and a rights request, never take the same subject; rows another transaction holds are skipped and the
+    next run picks them up. Due-ness is checked again after locking, so a chunk delivered twice (or a subject held
+    or erased meanwhile) does nothing twice. A subject still in another activity is not erased: only their
+    engagement in this activity is removed ("detached"); for the restrict step they are left as they are ("kept").
+    """
+    steps = dict(rule.phases())
+    if phase is None:
+        phase = next(iter(steps))
+    action = steps[phase]
+    result = BatchResult()
+    locked = list(
+        DataSubject.objects.select_for_update(skip_locked=True).filter(pk__in=list(ids)).order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    due = set(
+        selectors.engagements_due(rule=rule, as_of=as_of, phase=phase).filter(subject_id__in=locked).order_by()
+        .values_list("subject_id", flat=True)
+    )
+    shared = set(
+        Engagement.objects.filter(subject_id__in=due).exclude(activity_id=rule.activity_id).order_by()
+        .values_list("subject_id", flat=True).distinct()
+    )
+    sole = sorted(due - shared)
+    result.claimed = len(due)
+    result.skipped = len(ids) - len(due)
+    if action == Action.RESTRICT:
+        records = subjects_restrict(subject_ids=sole, reason=Reason.RETENTION, rule=rule, run=run)
+        result.restricted = len(records)
+        result.kept = len(shared)
+    else:
+        records = subjects_erase(subject_ids=sole, action=action, reason=Reason.RETENTION, rule=rule, run=run)
+        if action == Action.ANONYMISE:
+            result.anonymised = len(records)
+        else:
+            result.erased = len(records)
+        engagements_detach(rule=rule, subject_ids=sorted(shared))
+        result.detached = len(shared)
+    result.record_ids = [r.pk for r in records]
+    logger.info(
+        "rule %s %s chunk #%s-#%s: %d due, %d %s, %d detached, %d kept, %d skipped",
+        rule.pk, phase, ids[0] if ids else "-", ids[-1] if ids else "-", result.claimed, len(records), action,
+        result.detached, result.kept, result.skipped,
+    )
+    return result

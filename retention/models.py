@@ -1,0 +1,425 @@
+"""Retention: the rules an organisation states, legal holds, the erasure log and the sweep runs.
+
+- ``RetentionRule`` says how long an activity keeps people's data, counted from which Engagement date, and
+  what happens then (erase, anonymise, or restrict and erase after a second period). A statement that gives
+  no start date (or no period) is entered as it is, with ``trigger = not stated``: it cannot be enabled,
+  and the register check RET002 reports it until someone finds out what it means.
+- ``LegalHold`` on a subject or an activity: nothing held is erased, anonymised or restricted.
+- ``ErasureRecord`` is the proof an erasure happened. It holds no personal data: a subject id, which rule
+  or request, and a receipt of table and field names with row counts, never values. Nobody edits it.
+- ``SweepRun`` is one run of the nightly sweep (or a dry-run preview), with its counts per rule.
+
+Period arithmetic is calendar-correct (dateutil's ``relativedelta``): a month after 31 January is the
+last day of February, a year after 29 February is 28 February.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
+
+from privacy_registry.models import DataSubjectCategory, PersonalDataCategory, ProcessingActivity
+from subjects.models import DataSubject
+
+
+class PeriodUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    MONTHS = "months", _("months")
+    YEARS = "years", _("years")
+
+
+@dataclass(frozen=True)
+class Period:
+    amount: int
+    unit: str
+
+    def delta(self) -> relativedelta:
+        return relativedelta(**{PeriodUnit(self.unit).value: self.amount})
+
+    def after(self, day: date) -> date:
+        """The day the period ends when it starts on ``day`` (month ends and leap days clamped)."""
+        return day + self.delta()
+
+    def __str__(self) -> str:
+        singular = {PeriodUnit.DAYS: _("day"), PeriodUnit.MONTHS: _("month"), PeriodUnit.YEARS: _("year")}
+        unit = singular[PeriodUnit(self.unit)] if self.amount == 1 else PeriodUnit(self.unit).label
+        return f"{self.amount} {unit}"
+
+
+class Phase(models.TextChoices):
+    """Where a subject is in a rule: the end of the (first) period, or the end of the second one."""
+
+    FIRST = "first", _("end of the period")
+    FINAL = "final", _("end of the second period")
+
+
+class RetentionRule(models.Model):
+    class Trigger(models.TextChoices):
+        # Values are the subjects.Engagement date fields the clock counts from.
+        COLLECTED = "collected_on", _("collected")
+        LAST_CONTACT = "last_contact_on", _("last contact or activity")
+        RELATIONSHIP_ENDED = "relationship_ended_on", _("relationship ended")
+        UNSUBSCRIBED = "unsubscribed_on", _("unsubscribed or consent withdrawn")
+        LAST_EVENT = "last_event_on", _("last event attended")
+        LAST_SERVICE = "last_service_on", _("last service delivered")
+        NOT_STATED = "not_stated", _("not stated (cannot be enforced as written)")
+
+    class Action(models.TextChoices):
+        ERASE = "erase", _("erase (Art. 17)")
+        ANONYMISE = "anonymise", _("anonymise (identity scrubbed, statistics kept)")
+        RESTRICT_THEN_ERASE = "restrict_then_erase", _("restrict (block, Art. 18), then erase after a second period")
+
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.PROTECT, related_name="retention_rules",
+        verbose_name=_("processing activity"),
+    )
+    subject_category = models.ForeignKey(
+        DataSubjectCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="retention_rules",
+        verbose_name=_("only subjects in category"),
+        help_text=_("Leave empty when the rule covers everyone in the activity."),
+    )
+    data_category = models.ForeignKey(
+        PersonalDataCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="retention_rules",
+        verbose_name=_("only this data category"),
+        help_text=_(
+            "For a statement about one kind of data (e.g. cookies, call recordings). The sweep erases people, "
+            "not single categories, so such a rule is kept for the record and the notice and not swept."
+        ),
+    )
+    period_amount = models.PositiveIntegerField(
+        _("period"), null=True, blank=True, help_text=_("Empty when the statement gives no period.")
+    )
+    period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices, default=PeriodUnit.YEARS)
+    trigger = models.CharField(
+        _("counted from"), max_length=30, choices=Trigger.choices,
+        help_text=_("The engagement date the period starts from. 'Not stated' when the statement gives none."),
+    )
+    action = models.CharField(_("then"), max_length=30, choices=Action.choices, default=Action.ERASE)
+    second_period_amount = models.PositiveIntegerField(
+        _("erase after a further"), null=True, blank=True,
+        help_text=_("Restrict then erase only: how long blocked data is kept. Empty when the statement does not say."),
+    )
+    second_period_unit = models.CharField(
+        _("unit"), max_length=10, choices=PeriodUnit.choices, default=PeriodUnit.YEARS,
+    )
+    legal_reference = models.CharField(
+        _("legal reference"), max_length=300, blank=True,
+        help_text=_("The law, contract or policy that fixes the period, e.g. a bookkeeping act."),
+    )
+    statement = models.TextField(
+        _("statement as written"), blank=True, help_text=_("The organisation's own words, quoted."),
+    )
+    enabled = models.BooleanField(
+        _("enabled"), default=True, help_text=_("Only enabled rules are enforced by the sweep."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        constraints = [
+            # A rule with no start date or no period cannot be enforced: enabling it would be a pretence.
+            models.CheckConstraint(
+                condition=Q(enabled=False) | (~Q(trigger="not_stated") & Q(period_amount__isnull=False)),
+                name="retention_rule_enabled_is_enforceable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Retention rule #%(id)s") % {"id": self.pk}) if self.pk else str(_("New retention rule"))
+
+    # --- what the rule says ----------------------------------------------------------------------------
+    @property
+    def period(self) -> Period | None:
+        return Period(self.period_amount, self.period_unit) if self.period_amount is not None else None
+
+    @property
+    def second_period(self) -> Period | None:
+        if self.action != self.Action.RESTRICT_THEN_ERASE or self.second_period_amount is None:
+            return None
+        return Period(self.second_period_amount, self.second_period_unit)
+
+    @property
+    def has_start(self) -> bool:
+        return self.trigger != self.Trigger.NOT_STATED
+
+    @property
+    def unenforceable_reason(self) -> str:
+        """Why the statement cannot be enforced as written ("" when it can, at least in part)."""
+        if not self.has_start:
+            return str(_("the statement gives no date the period starts from"))
+        if self.period_amount is None:
+            return str(_("the statement gives no period"))
+        if self.action == self.Action.RESTRICT_THEN_ERASE and self.second_period_amount is None:
+            return str(_("it does not say how long blocked data is kept before it is erased"))
+        return ""
+
+    @property
+    def is_swept(self) -> bool:
+        """Whether the sweep acts on it: enabled, with a start and a period, about people rather than one category."""
+        return self.enabled and self.has_start and self.period_amount is not None and self.data_category_id is None
+
+    def phases(self) -> list[tuple[Phase, str]]:
+        """(phase, what happens) in the order the sweep runs them: erase what is past both periods first,
+        so a subject never gets restricted and erased in the same night."""
+        if self.action == self.Action.RESTRICT_THEN_ERASE:
+            steps = [(Phase.FIRST, ErasureRecord.Action.RESTRICT)]
+            if self.second_period is not None:
+                steps.insert(0, (Phase.FINAL, ErasureRecord.Action.ERASE))
+            return steps
+        action = ErasureRecord.Action.ANONYMISE if self.action == self.Action.ANONYMISE else ErasureRecord.Action.ERASE
+        return [(Phase.FINAL, action)]
+
+    def due_on(self, trigger_date: date, *, phase: Phase = Phase.FINAL) -> date:
+        """The day a subject whose clock started on ``trigger_date`` becomes due in ``phase``."""
+        if self.period is None:
+            raise ValueError("a rule without a period is never due")
+        due = self.period.after(trigger_date)
+        if phase == Phase.FINAL and self.second_period is not None:
+            due = self.second_period.after(due)
+        return due
+
+    def cutoff(self, as_of: date, *, phase: Phase = Phase.FINAL) -> date:
+        """The latest trigger date that is due on ``as_of``: ``trigger <= cutoff`` ⇔ ``due_on(trigger) <= as_of``.
+
+        Computed once per rule in Python, so the database compares a date column with a constant and an index
+        range scan serves it. Subtracting the period is not enough: month ends clamp (31 January and
+        28 January are both due a month later on 28 February), so the result is stepped to the exact edge.
+        """
+        candidate = as_of - self.period.delta()
+        if phase == Phase.FINAL and self.second_period is not None:
+            candidate -= self.second_period.delta()
+        one_day = timedelta(days=1)
+        while self.due_on(candidate, phase=phase) > as_of:
+            candidate -= one_day
+        while self.due_on(candidate + one_day, phase=phase) <= as_of:
+            candidate += one_day
+        return candidate
+
+    def describe(self) -> str:
+        if not self.has_start or self.period is None:
+            return str(_("not enforceable as written"))
+        words = {"period": self.period, "trigger": self.get_trigger_display(), "action": self.get_action_display()}
+        if self.period_amount == 0:
+            text = str(_("when %(trigger)s: %(action)s") % words)
+        else:
+            text = str(_("%(period)s after %(trigger)s: %(action)s") % words)
+        if self.action == self.Action.RESTRICT_THEN_ERASE:
+            second = self.second_period
+            text += " " + (str(_("(erased %(period)s later)") % {"period": second}) if second
+                           else str(_("(erase period not stated)")))
+        return text
+
+    def clean(self) -> None:
+        errors = {}
+        if self.enabled and not self.has_start:
+            errors["enabled"] = _("A rule with no start date cannot be enforced: leave it disabled.")
+        if self.has_start and self.period_amount is None:
+            errors["period_amount"] = _("Give the period, or set 'counted from' to 'not stated'.")
+        if self.action != self.Action.RESTRICT_THEN_ERASE and self.second_period_amount is not None:
+            errors["second_period_amount"] = _("Only 'restrict, then erase' has a second period.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LegalHold(models.Model):
+    """Nothing held is erased: a subject (or everyone in an activity) kept for a claim, an audit, an authority."""
+
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.CASCADE, null=True, blank=True, related_name="legal_holds",
+        verbose_name=_("data subject"),
+    )
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds",
+        verbose_name=_("processing activity"),
+    )
+    reason = models.TextField(_("reason"), help_text=_("E.g. the claim or the authority's request; the legal ground."))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("placed by"),
+    )
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Last day of the hold. Empty: until released."),
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("released by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-placed_at"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(subject__isnull=False, activity__isnull=True) | Q(subject__isnull=True, activity__isnull=False)
+                ),
+                name="legal_hold_on_subject_or_activity",
+            ),
+        ]
+        permissions = [
+            ("place_legalhold", _("Can place a legal hold")),
+            ("release_legalhold", _("Can release a legal hold")),
+        ]
+
+    def __str__(self) -> str:
+        # Never the reason: it may name the person, and __str__ ends up in the admin log.
+        if self.subject_id:
+            return str(_("Legal hold #%(id)s on subject #%(subject)s") % {"id": self.pk, "subject": self.subject_id})
+        return str(_("Legal hold #%(id)s on activity #%(activity)s") % {"id": self.pk, "activity": self.activity_id})
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.released_at is None and (self.until is None or self.until >= on)
+
+    def clean(self) -> None:
+        if bool(self.subject_id) == bool(self.activity_id):
+            raise ValidationError(_("A hold is on one subject or on one activity."))
+
+
+class SweepRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        LOCKED_OUT = "locked_out", _("not run: another sweep was running")
+        AWAITING_APPROVAL = "awaiting_approval", _("not run: no approved preview")
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    as_of = models.DateField(_("as of"), help_text=_("The cutoff day, fixed when the run starts."))
+    dry_run = models.BooleanField(_("preview (dry run)"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    chunk_size = models.PositiveIntegerField(_("chunk size"), default=1000)
+    counts = models.JSONField(
+        _("counts per rule"), default=dict, blank=True,
+        help_text=_("Rule id → due, held, erased, anonymised, restricted, detached, kept, skipped, failed."),
+    )
+    sample = models.JSONField(
+        _("sample of subject ids per rule"), default=dict, blank=True,
+        help_text=_("A preview's first due subjects, by id."),
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("Exception names and ids only, never personal data."))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("started by"), help_text=_("Empty for the scheduled run."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # A foreign key, not one-to-one: a run that failed part-way leaves the approval standing for its retry.
+    preview = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="executions",
+        verbose_name=_("approved preview carried out"),
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+        constraints = [
+            # One acting run at a time, on any database (PostgreSQL adds an advisory lock on top, which a
+            # killed worker's connection releases by itself).
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running", dry_run=False), name="retention_one_running_sweep",
+            ),
+        ]
+        permissions = [
+            ("preview_sweeprun", _("Can preview the retention sweep (dry run)")),
+            ("approve_sweeprun", _("Can approve a retention sweep preview")),
+        ]
+
+    def __str__(self) -> str:
+        kind = _("Preview") if self.dry_run else _("Sweep")
+        return f"{kind} #{self.pk} ({self.as_of:%Y-%m-%d})" if self.as_of else f"{kind} #{self.pk}"
+
+    def totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for counts in (self.counts or {}).values():
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+        return totals
+
+    def summary(self) -> str:
+        totals = self.totals()
+        acted = sum(totals.get(k, 0) for k in ("erased", "anonymised", "restricted", "detached"))
+        return ngettext("%(n)d subject", "%(n)d subjects", acted) % {"n": acted}
+
+
+class ErasureRecord(models.Model):
+    """Proof of one erasure, anonymisation or restriction. Holds no personal data; never edited."""
+
+    class Action(models.TextChoices):
+        ERASE = "erase", _("erased")
+        ANONYMISE = "anonymise", _("anonymised")
+        RESTRICT = "restrict", _("restricted")
+
+    class Reason(models.TextChoices):
+        RETENTION = "retention", _("retention period ended")
+        RIGHTS_REQUEST = "rights_request", _("data subject's request (Art. 17)")
+        ADMIN = "admin", _("erased by staff in the admin")
+        REPLAY = "replay", _("erased again after a restore from backup")
+
+    # The subject's id as a plain column: no database constraint, nothing cascades, and the record outlives
+    # anything done to the subject row. The relation exists only so the subject's page can list its records.
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.DO_NOTHING, db_constraint=False, related_name="erasure_records",
+        verbose_name=_("data subject"),
+    )
+    erased_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    rule = models.ForeignKey(
+        RetentionRule, on_delete=models.PROTECT, null=True, blank=True, related_name="erasure_records",
+        verbose_name=_("retention rule"),
+    )
+    request_ref = models.CharField(
+        _("request reference"), max_length=100, blank=True,
+        help_text=_("The rights request or ticket number; never a name or an address."),
+    )
+    run = models.ForeignKey(
+        SweepRun, on_delete=models.PROTECT, null=True, blank=True, related_name="erasure_records",
+        verbose_name=_("sweep run"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    receipt = models.JSONField(
+        _("receipt"), default=dict,
+        help_text=_("Per table: the fields scrubbed and how, and how many rows. Names and counts, never values."),
+    )
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        constraints = [
+            # A subject is erased (or anonymised) once: a batch delivered twice writes no second record.
+            models.UniqueConstraint(
+                fields=["subject", "action"], condition=Q(action__in=["erase", "anonymise"]),
+                name="erasure_record_once_per_subject",
+            ),
+        ]
+        permissions = [("erase_datasubject", _("Can erase a data subject at once (admin action)"))]
+
+    def __str__(self) -> str:
+        return str(_("Erasure record #%(id)s") % {"id": self.pk})

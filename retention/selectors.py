@@ -1,0 +1,144 @@
+"""Reads that encode retention policy: which rules are swept, which engagements are due, who is held.
+
+Everything here is set-wise: one query per question, whatever the number of subjects. A rule's cutoff is a
+date computed once in Python (``RetentionRule.cutoff``), so "due" is ``activity = X AND <date> <= cutoff``,
+which the (activity, date) index of each Engagement trigger answers with a range scan.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from subjects.models import DataSubject, Engagement
+
+from .models import ErasureRecord, LegalHold, Phase, RetentionRule, SweepRun
+
+SAMPLE_SIZE = 20
+
+
+def rules_swept() -> QuerySet[RetentionRule]:
+    """The rules the sweep acts on: enabled, with a start date and a period, about people as a whole."""
+    return (
+        RetentionRule.objects.filter(enabled=True, period_amount__isnull=False, data_category__isnull=True)
+        .exclude(trigger=RetentionRule.Trigger.NOT_STATED)
+        .order_by("pk")
+    )
+
+
+def rules_unenforceable() -> QuerySet[RetentionRule]:
+    """Rules whose statement cannot be enforced as written (no start, no period, or no erase period)."""
+    return RetentionRule.objects.filter(unenforceable_q())
+
+
+def unenforceable_q(prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}trigger": RetentionRule.Trigger.NOT_STATED})
+        | Q(**{f"{prefix}period_amount__isnull": True})
+        | Q(**{f"{prefix}action": RetentionRule.Action.RESTRICT_THEN_ERASE,
+               f"{prefix}second_period_amount__isnull": True})
+    )
+
+
+# --- holds -----------------------------------------------------------------------------------------------
+
+
+def holds_active(*, as_of: date) -> QuerySet[LegalHold]:
+    """Holds in force on ``as_of``: not released, and not past their last day."""
+    return LegalHold.objects.filter(released_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gte=as_of))
+
+
+def subject_holds(*, subject: DataSubject, as_of: date) -> QuerySet[LegalHold]:
+    """The holds that keep this subject: on them, or on an activity they are engaged in."""
+    activities = Engagement.objects.filter(subject=subject).values("activity_id")
+    return holds_active(as_of=as_of).filter(Q(subject=subject) | Q(activity_id__in=activities))
+
+
+def subjects_held(*, subject_ids: list[int], as_of: date) -> set[int]:
+    """Which of these subjects a hold keeps (on them, or on an activity they are in): one query."""
+    holds = holds_active(as_of=as_of)
+    held = Q(Exists(holds.filter(subject_id=OuterRef("pk")))) | Q(
+        Exists(holds.filter(activity__engagements__subject_id=OuterRef("pk")))
+    )
+    return set(DataSubject.objects.filter(held, pk__in=subject_ids).values_list("pk", flat=True))
+
+
+def _held(*, rule: RetentionRule, as_of: date) -> Q:
+    active = holds_active(as_of=as_of)
+    return Q(Exists(active.filter(subject_id=OuterRef("subject_id")))) | Q(
+        Exists(active.filter(activity_id=rule.activity_id))
+    )
+
+
+# --- due engagements -------------------------------------------------------------------------------------
+
+
+def _candidates(*, rule: RetentionRule, as_of: date, phase: Phase) -> QuerySet[Engagement]:
+    field = rule.trigger
+    qs = Engagement.objects.filter(activity_id=rule.activity_id, **{f"{field}__lte": rule.cutoff(as_of, phase=phase)})
+    if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
+        # Restricting applies to subjects still in use; those past the second period too are the erase
+        # phase's, which runs first.
+        qs = qs.filter(subject__state=DataSubject.State.ACTIVE)
+        if rule.second_period is not None:
+            qs = qs.exclude(**{f"{field}__lte": rule.cutoff(as_of, phase=Phase.FINAL)})
+    else:
+        qs = qs.exclude(subject__state=DataSubject.State.ERASED)
+    if rule.subject_category_id is not None:
+        in_category = DataSubject.categories.through.objects.filter(
+            datasubject_id=OuterRef("subject_id"), datasubjectcategory_id=rule.subject_category_id
+        )
+        qs = qs.filter(Exists(in_category))
+    return qs
+
+
+def engagements_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[Engagement]:
+    """Engagements in ``rule.activity`` whose clock has run out on ``as_of`` in ``phase``: not held, subject
+    not erased (nor, for the restrict phase, already restricted), within the rule's subject category."""
+    return _candidates(rule=rule, as_of=as_of, phase=phase).exclude(_held(rule=rule, as_of=as_of))
+
+
+def held_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[Engagement]:
+    """The engagements that would be due but are kept by a legal hold (reported by the sweep as held)."""
+    return _candidates(rule=rule, as_of=as_of, phase=phase).filter(_held(rule=rule, as_of=as_of))
+
+
+def in_other_activity(*, rule: RetentionRule) -> Exists:
+    """Whether the engagement's subject is also in another activity, which still needs them."""
+    return Exists(
+        Engagement.objects.filter(subject_id=OuterRef("subject_id")).exclude(activity_id=rule.activity_id)
+    )
+
+
+def due_subject_ids(
+    *, rule: RetentionRule, as_of: date, phase: Phase, after: int = 0, limit: int
+) -> list[int]:
+    """The next chunk of due subjects by id: ``subject_id > after`` and ``LIMIT``, never ``OFFSET`` (rows done
+    drop out of the query, rows skipped are passed by the id)."""
+    return list(
+        engagements_due(rule=rule, as_of=as_of, phase=phase)
+        .filter(subject_id__gt=after)
+        .order_by("subject_id")
+        .values_list("subject_id", flat=True)[:limit]
+    )
+
+
+# --- runs and records ------------------------------------------------------------------------------------
+
+
+def approved_preview(*, as_of: date | None, today: date) -> SweepRun | None:
+    """The preview a DPO approved that the next acting run may carry out: not yet carried out successfully, for
+    ``as_of`` when given, otherwise made today or yesterday (a preview approved in the afternoon covers the night)."""
+    carried_out = SweepRun.objects.filter(preview_id=OuterRef("pk"), status=SweepRun.Status.SUCCEEDED)
+    previews = SweepRun.objects.filter(
+        ~Exists(carried_out), dry_run=True, status=SweepRun.Status.SUCCEEDED, approved_at__isnull=False,
+    )
+    if as_of is not None:
+        previews = previews.filter(as_of=as_of)
+    else:
+        previews = previews.filter(as_of__gte=today - timedelta(days=1), as_of__lte=today)
+    return previews.order_by("-approved_at").first()
+
+
+def erasure_records_for(*, subject_id: int) -> QuerySet[ErasureRecord]:
+    return ErasureRecord.objects.filter(subject_id=subject_id).order_by("erased_at", "pk")

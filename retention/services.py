@@ -1,0 +1,292 @@
+"""Writes about retention: rules, legal holds, approving a preview, and the sweep.
+
+Design note (the sweep).
+- Cutoff fixed at the start: ``as_of`` is set once, so a run always ends, however fast new data arrives.
+- One acting run at a time: on PostgreSQL a session advisory lock (``pg_try_advisory_lock``), which the
+  server releases by itself when a killed worker's connection drops; on every database a unique "running"
+  SweepRun row. A second run started meanwhile records itself as locked out and does nothing. A "running" row
+  left by a killed worker is recognised as stale (on PostgreSQL: nobody holds the lock; elsewhere: older than
+  ``RETENTION_SWEEP_STALE_AFTER_HOURS``), closed as failed, and the new run goes ahead.
+- Chunks, each its own transaction (``engine.sweep_rule_batch``): the next chunk is ``subject_id > last``
+  with ``LIMIT``, never ``OFFSET``; the run stops when a chunk comes back short. Each chunk is logged with
+  counts and ids, and the run's counts are saved after each chunk, so the admin shows progress.
+- A chunk that fails is rolled back whole; its subjects are counted as failed, the run goes on with the next
+  chunk and ends as failed (the Celery task then retries; reruns pick the failed subjects up again).
+- Never deleted here: rules, holds, runs. Holds are released, rules disabled.
+- A dry run (preview) changes nothing: counts per rule and a sample of subject ids. With
+  ``RETENTION_REQUIRE_APPROVAL`` an acting run carries out an approved preview (its cutoff, once), or does
+  nothing and says so.
+"""
+from __future__ import annotations
+
+import logging
+import zlib
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy_registry.models import ProcessingActivity
+from subjects.models import DataSubject
+from subjects.services import Actor
+
+from . import engine, selectors
+from .models import ErasureRecord, LegalHold, RetentionRule, SweepRun
+
+logger = logging.getLogger(__name__)
+
+COUNT_KEYS = ("due", "held", "erased", "anonymised", "restricted", "detached", "kept", "skipped", "failed")
+ACTED_KEY = {
+    ErasureRecord.Action.ERASE: "erased",
+    ErasureRecord.Action.ANONYMISE: "anonymised",
+    ErasureRecord.Action.RESTRICT: "restricted",
+}
+ADVISORY_LOCK_KEY = zlib.crc32(b"retention.sweep")
+APPROVE_PERMISSION = "retention.approve_sweeprun"
+
+
+def _attribute(instance, *, actor: Actor, reason: str) -> None:
+    instance._change_reason = reason
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
+def _user(actor: Actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+# --- rules and holds -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_save(*, rule: RetentionRule, actor: Actor = None, reason: str = "saved") -> RetentionRule:
+    """Create or change a retention rule (validated: a rule with no start date cannot be enabled)."""
+    rule.full_clean()
+    _attribute(rule, actor=actor, reason=reason)
+    rule.save()
+    logger.info("retention rule %s saved (activity %s)", rule.pk, rule.activity_id)
+    return rule
+
+
+@transaction.atomic
+def hold_place(
+    *,
+    reason: str,
+    actor: Actor,
+    subject: DataSubject | None = None,
+    activity: ProcessingActivity | None = None,
+    until: date | None = None,
+) -> LegalHold:
+    """Place a legal hold on one subject or one activity: nothing it covers is erased until it ends."""
+    hold = LegalHold(subject=subject, activity=activity, reason=reason.strip(), placed_by=_user(actor), until=until)
+    hold.full_clean()
+    _attribute(hold, actor=actor, reason="placed")
+    hold.save()
+    logger.info("legal hold %s placed (subject %s, activity %s)", hold.pk, hold.subject_id, hold.activity_id)
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: LegalHold, actor: Actor) -> LegalHold:
+    """End a hold now. The next sweep erases what it was keeping, if that is due."""
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is not None:
+        return hold
+    hold.released_at = timezone.now()
+    hold.released_by = _user(actor)
+    _attribute(hold, actor=actor, reason="released")
+    hold.save(update_fields=["released_at", "released_by"])
+    logger.info("legal hold %s released", hold.pk)
+    return hold
+
+
+@transaction.atomic(durable=True)
+def sweep_preview_approve(*, run: SweepRun, actor: Actor) -> SweepRun:
+    """A DPO approves a preview: the next acting run carries it out (with the preview's cutoff), once."""
+    if actor is None or not actor.has_perm(APPROVE_PERMISSION):
+        raise PermissionDenied
+    run = SweepRun.objects.select_for_update().get(pk=run.pk)
+    if not run.dry_run or run.status != SweepRun.Status.SUCCEEDED:
+        raise ValidationError(_("Only a finished preview can be approved."), code="not_a_preview")
+    if run.approved_at is None:
+        run.approved_at = timezone.now()
+        run.approved_by = actor
+        run.save(update_fields=["approved_at", "approved_by"])
+        logger.info("sweep preview %s approved by user %s", run.pk, actor.pk)
+    return run
+
+
+# --- the sweep -----------------------------------------------------------------------------------------------
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def _advisory_lock():
+    """Yields whether this process holds the sweep's PostgreSQL advisory lock (always True elsewhere)."""
+    if not _is_postgresql():
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def _close_stale_runs(*, holding_lock: bool) -> int:
+    """Close "running" rows whose worker is gone, so a killed run does not block every later one."""
+    stale = SweepRun.objects.filter(status=SweepRun.Status.RUNNING, dry_run=False)
+    if not holding_lock:
+        return 0
+    if not _is_postgresql():
+        hours = settings.RETENTION_SWEEP_STALE_AFTER_HOURS
+        stale = stale.filter(started_at__lt=timezone.now() - timedelta(hours=hours))
+    closed = stale.update(
+        status=SweepRun.Status.FAILED, finished_at=timezone.now(), error="interrupted: its worker stopped",
+    )
+    if closed:
+        logger.warning("closed %d stale sweep run(s)", closed)
+    return closed
+
+
+def _start(*, as_of: date, dry_run: bool, chunk_size: int, actor: Actor, preview: SweepRun | None,
+           holding_lock: bool) -> SweepRun:
+    values = {"as_of": as_of, "dry_run": dry_run, "chunk_size": chunk_size, "started_by": _user(actor),
+              "preview": preview}
+    if not holding_lock:
+        return _locked_out(values)
+    if not dry_run:
+        _close_stale_runs(holding_lock=holding_lock)
+    try:
+        with transaction.atomic():
+            return SweepRun.objects.create(status=SweepRun.Status.RUNNING, **values)
+    except IntegrityError:
+        # Another acting run holds the "running" row (SQLite, or a run outside the advisory lock).
+        return _locked_out(values)
+
+
+def _locked_out(values: dict) -> SweepRun:
+    values = {**values, "preview": None}
+    run = SweepRun.objects.create(status=SweepRun.Status.LOCKED_OUT, finished_at=timezone.now(), **values)
+    logger.warning("sweep run %s locked out: another sweep is running", run.pk)
+    return run
+
+
+def _finish(run: SweepRun, status: str, *, errors: list[str]) -> SweepRun:
+    run.status = status
+    run.finished_at = timezone.now()
+    run.error = "\n".join(errors)
+    run.save(update_fields=["status", "finished_at", "error", "counts", "sample"])
+    return run
+
+
+def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) -> list[int]:
+    sample: list[int] = []
+    for phase, action in rule.phases():
+        due = selectors.engagements_due(rule=rule, as_of=run.as_of, phase=phase)
+        shared = due.filter(selectors.in_other_activity(rule=rule)).count()
+        sole = due.count() - shared
+        counts[ACTED_KEY[action]] += sole
+        counts["kept" if action == ErasureRecord.Action.RESTRICT else "detached"] += shared
+        if len(sample) < selectors.SAMPLE_SIZE:
+            sample += selectors.due_subject_ids(
+                rule=rule, as_of=run.as_of, phase=phase, limit=selectors.SAMPLE_SIZE - len(sample)
+            )
+    return sample
+
+
+def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_counts: dict, errors: list[str]):
+    for phase, _action in rule.phases():
+        last = 0
+        while True:
+            ids = selectors.due_subject_ids(rule=rule, as_of=run.as_of, phase=phase, after=last, limit=run.chunk_size)
+            if not ids:
+                break
+            try:
+                result = engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
+            except Exception as exc:  # one bad chunk must not stop the others; the run ends as failed
+                counts["failed"] += len(ids)
+                # The exception's name only: a database error's message can quote the values it choked on.
+                errors.append(f"rule #{rule.pk} {phase}: {type(exc).__name__} in chunk #{ids[0]}-#{ids[-1]}")
+                logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
+                             run.pk, rule.pk, ids[0], ids[-1], type(exc).__name__)
+            else:
+                for key, value in result.counts().items():
+                    counts[key] += value
+            last = ids[-1]
+            SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
+            if len(ids) < run.chunk_size:
+                break
+
+
+def sweep_run(
+    *, as_of: date | None = None, dry_run: bool = False, chunk_size: int | None = None, actor: Actor = None
+) -> SweepRun:
+    """Run the retention sweep (or, with ``dry_run``, preview it) and return its SweepRun.
+
+    Not wrapped in a transaction: every chunk commits on its own. Returns a run whose status says what
+    happened: succeeded, failed (some chunks rolled back; rerun), locked out (another run was working) or
+    awaiting approval (``RETENTION_REQUIRE_APPROVAL`` and no approved preview to carry out).
+    """
+    chunk_size = chunk_size or settings.RETENTION_SWEEP_CHUNK_SIZE
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    today = timezone.localdate()
+    preview = None
+    if not dry_run and settings.RETENTION_REQUIRE_APPROVAL:
+        preview = selectors.approved_preview(as_of=as_of, today=today)
+        if preview is None:
+            run = SweepRun.objects.create(
+                as_of=as_of or today, chunk_size=chunk_size, started_by=_user(actor),
+                status=SweepRun.Status.AWAITING_APPROVAL, finished_at=timezone.now(),
+            )
+            logger.warning("sweep run %s not run: approval is required and no approved preview is waiting", run.pk)
+            return run
+        as_of = preview.as_of
+    as_of = as_of or today
+
+    with _advisory_lock() if not dry_run else _no_lock() as holding_lock:
+        run = _start(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, actor=actor, preview=preview,
+                     holding_lock=holding_lock)
+        if run.status == SweepRun.Status.LOCKED_OUT:
+            return run
+        logger.info("sweep run %s started (as of %s, %s, chunks of %d)", run.pk, as_of,
+                    "dry run" if dry_run else "acting", chunk_size)
+        errors: list[str] = []
+        try:
+            for rule in selectors.rules_swept().select_related("activity"):
+                counts = run.counts[str(rule.pk)] = dict.fromkeys(COUNT_KEYS, 0)
+                for phase, _action in rule.phases():
+                    counts["due"] += selectors.engagements_due(rule=rule, as_of=as_of, phase=phase).count()
+                    counts["held"] += selectors.held_due(rule=rule, as_of=as_of, phase=phase).count()
+                if dry_run:
+                    run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
+                elif counts["due"]:
+                    _sweep_rule(run, rule, counts, run.counts, errors)
+                logger.info("sweep run %s rule %s: %s", run.pk, rule.pk, counts)
+        except BaseException as exc:
+            errors.append(f"stopped: {type(exc).__name__}")
+            _finish(run, SweepRun.Status.FAILED, errors=errors)
+            logger.error("sweep run %s stopped (%s)", run.pk, type(exc).__name__)
+            raise
+        status = SweepRun.Status.FAILED if errors else SweepRun.Status.SUCCEEDED
+        _finish(run, status, errors=errors)
+    logger.info("sweep run %s %s: %s", run.pk, status, run.totals())
+    return run
+
+
+@contextmanager
+def _no_lock():
+    # A preview changes nothing, so it runs beside anything, including an acting run.
+    yield True
