@@ -27,8 +27,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Full-size benchmarks, by hand, on PostgreSQL (DATABASE_URL must point at a server).
 bench: $(STAMP)
 	$(PY) bench/register.py
+	$(PY) bench/admin_list.py
+	test ! -f bench/sweep.py || $(PY) bench/sweep.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
