@@ -34,6 +34,7 @@ Seams for what comes later:
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -44,8 +45,9 @@ from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import CharField, Count, F, OuterRef, Subquery, Value
+from django.db import connection, models, transaction
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
@@ -294,8 +296,14 @@ def _delete_rows(queryset: models.QuerySet) -> int:
     return queryset._raw_delete(queryset.db)
 
 
-def _scrub_history(steps: Sequence[Step], ids: Sequence[int]) -> None:
+def _scrub_history(steps: Sequence[Step], ids: Sequence[int], *, in_database: bool = False) -> None:
+    """Scrub (or delete) the historical rows of these subjects, per step. ``in_database``: the PostgreSQL batch,
+    whose caller passes only the steps with historical rows to reach."""
     for step in steps:
+        if in_database:
+            history = _in_batch(step.historical_model._default_manager.all(), step.declaration, ids)
+            _scrub_in_database(step.declaration, history, historical=True)
+            continue
         history = _history(step, ids)
         if history is not None:
             step.declaration.apply(history, historical=True)
@@ -460,6 +468,10 @@ def subjects_erase(
     ids = sorted(subject_ids)
     steps = plan(action)
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        return _subjects_erase_in_database(
+            ids, steps, action=action, reason=reason, rule=rule, run=run, actor=actor, request_ref=request_ref, now=now,
+        )
     counts = _row_counts(steps, ids)
     digests = {
         pk: suppression_digests(email=email, phone=phone)
@@ -483,6 +495,189 @@ def subjects_erase(
         ids, action=action, reason=reason, rule=rule, run=run, actor=actor, request_ref=request_ref,
         receipts=receipts, now=now,
     )
+    _announce(records, digests)
+    return records
+
+
+# --- set-wise, inside the database (PostgreSQL) ----------------------------------------------------------------
+#
+# The same effects as the portable batch above, with the work done by the database: the batch's ids travel once
+# as an array, the erasure records (receipts with every per-table count) are written by one INSERT … SELECT that
+# counts the rows before anything is scrubbed, and that same statement returns the batch's totals per table, so
+# a table with no row in the batch costs no statement at all. Per row, Python only computes the keyed hashes for
+# the suppression list (the key is not in the database) and, when hooks are registered, their journal entries.
+#
+# Skipping a table counted empty is safe because the subjects' rows are locked FOR UPDATE: a concurrent insert of
+# a row pointing at a locked subject waits for the batch to commit (its foreign key check takes a KEY SHARE lock),
+# and a subject that such an insert had already locked was skipped by SKIP LOCKED.
+
+
+def _batch_ids(ids: Sequence[int]) -> RawSQL:
+    """The batch as one array parameter: ``… IN (SELECT unnest(%s::bigint[]))``."""
+    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+
+
+def _in_batch(queryset: models.QuerySet, declaration: Declaration, ids: Sequence[int]) -> models.QuerySet:
+    return queryset.filter(declaration.subject_q(_batch_ids(ids))).order_by()
+
+
+def _sql(queryset: models.QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _scrub_in_database(declaration: Declaration, queryset: models.QuerySet, *, historical: bool,
+                       extra: dict[str, Any] | None = None) -> None:
+    """``Declaration.apply`` for a batch known to have rows: one UPDATE (or DELETE); keyed hashes computed in
+    Python for the rows that still hold a value, written by one more UPDATE. No counting query."""
+    if (historical and declaration.history == HistoryPolicy.DELETE) or (not historical and declaration.delete_row):
+        if historical:
+            queryset._raw_delete(queryset.db)  # a historical row has nothing that depends on it
+        else:
+            _delete_rows(queryset)
+        return
+    values = {**declaration.update_values(historical=historical), **(extra or {})}
+    if values:
+        queryset.update(**values)
+    pk_name = queryset.model._meta.pk.attname
+    for name in declaration.python_fields:
+        scrub = declaration.fields[name]
+        pending = queryset.exclude(Q(**{f"{name}__isnull": True}) | Q(**{name: ""})).exclude(
+            **{f"{name}__startswith": personal_data.KEYED_HASH_PREFIX}
+        )
+        rows = list(pending.values_list(pk_name, declaration.pk_field, name))
+        if rows:
+            purpose = declaration.purpose(name)
+            whens = [
+                When(**{pk_name: pk}, then=Value(scrub.python_value(value, pk=live_pk, purpose=purpose)))
+                for pk, live_pk, value in rows
+            ]
+            queryset.model._default_manager.filter(**{f"{pk_name}__in": [r[0] for r in rows]}).update(
+                **{name: Case(*whens, default=F(name))}
+            )
+
+
+def _subjects_erase_in_database(
+    ids: Sequence[int], steps: Sequence[Step], *, action: str, reason: str, rule: RetentionRule | None,
+    run: SweepRun | None, actor: Actor, request_ref: str, now: datetime,
+) -> list[ErasureRecord]:
+    digests = {
+        pk: suppression_digests(email=email, phone=phone)
+        for pk, email, phone in DataSubject.objects.filter(pk__in=_batch_ids(ids)).order_by()
+        .values_list("pk", "email", "phone")
+    }
+    all_digests = {d: kind for by_subject in digests.values() for d, kind in by_subject.items()}
+    if all_digests:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(SUPPRESSION_TABLE)} (digest, kind, reason, created_at) "
+                "SELECT d, k, %s, %s FROM unnest(%s::text[], %s::text[]) AS u(d, k) ON CONFLICT (digest) DO NOTHING",
+                [Suppression.Reason.ERASURE, now, list(all_digests), list(all_digests.values())],
+            )
+
+    # One grouped count per table (live and historical) and per model's admin-log entries, each a CTE keyed by
+    # subject id; "batch" is the CTE of the batch's ids, which the ORM-built subqueries read.
+    batch = RawSQL("SELECT sid FROM batch", ())
+    ctes: list[tuple[str, str, tuple]] = []  # (name, sql, params)
+    table_columns: dict[str, list[str]] = defaultdict(list)  # receipt table → count columns summed into it
+    log_columns: dict[int, str] = {}  # step index → its admin-log count column
+    live_columns: dict[int, str] = {}
+    history_columns: dict[int, str] = {}
+    for index, step in enumerate(steps):
+        declaration = step.declaration
+        key = _subject_key(declaration)
+        live = declaration.model._default_manager.filter(declaration.subject_q(batch)).order_by()
+        name = f"live{index}"
+        ctes.append((name, *_sql(live.values(key).annotate(n=Count("pk")).values_list(key, "n"))))
+        table_columns[declaration.model._meta.db_table].append(name)
+        live_columns[index] = name
+        rows = live.annotate(_sid=F(key), _pk_text=Cast("pk", CharField())).values_list("_sid", "_pk_text")
+        rows_sql, rows_params = _sql(rows)
+        name = f"log{index}"
+        ctes.append((
+            name,
+            f"SELECT r._sid, count(*) FROM {connection.ops.quote_name(ADMIN_LOG_TABLE)} l "
+            f"JOIN ({rows_sql}) r(_sid, _pk_text) ON l.object_id = r._pk_text "
+            f"WHERE l.content_type_id = %s GROUP BY r._sid",
+            (*rows_params, _content_type_id(declaration.model)),
+        ))
+        table_columns[ADMIN_LOG_TABLE].append(name)
+        log_columns[index] = name
+        if step.historical_model is not None:
+            history = step.historical_model._default_manager.filter(declaration.subject_q(batch)).order_by()
+            name = f"hist{index}"
+            ctes.append((name, *_sql(history.values(key).annotate(n=Count("pk")).values_list(key, "n"))))
+            table_columns[step.historical_model._meta.db_table].append(name)
+            history_columns[index] = name
+
+    template = receipt_template(steps)
+    params: list[Any] = [list(ids), [len(digests.get(pk, {})) for pk in ids]]
+    with_sql = ["batch(sid, suppressed) AS (SELECT * FROM unnest(%s::bigint[], %s::int[]))"]
+    for name, sql, cte_params in ctes:
+        with_sql.append(f"{name}(sid, n) AS ({sql})")
+        params.extend(cte_params)
+    columns = [name for name, _sql_text, _p in ctes]
+    with_sql.append(
+        "counts AS (SELECT batch.sid, batch.suppressed, "
+        + ", ".join(f"coalesce({c}.n, 0) AS {c}" for c in columns)
+        + " FROM batch "
+        + " ".join(f"LEFT JOIN {c} ON {c}.sid = batch.sid" for c in columns)
+        + ")"
+    )
+    receipt_parts, receipt_params = [], []
+    for table, spec in template.items():
+        rows = "suppressed" if table == SUPPRESSION_TABLE else (" + ".join(table_columns.get(table, [])) or "0")
+        receipt_parts.append(f"%s, jsonb_build_object('rows', {rows}) || %s::jsonb")
+        receipt_params += [table, json.dumps(spec)]
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    record_table = connection.ops.quote_name(ErasureRecord._meta.db_table)
+    with_sql.append(
+        f"ins AS (INSERT INTO {record_table} (subject_id, erased_at, action, reason, rule_id, run_id, actor_id, "
+        "request_ref, receipt) SELECT sid, %s, %s, %s, %s, %s, %s, %s, "
+        f"jsonb_build_object('action', %s, 'tables', jsonb_build_object({', '.join(receipt_parts)})) "
+        "FROM counts ORDER BY sid RETURNING id, subject_id)"
+    )
+    params += [now, str(action), str(reason), getattr(rule, "pk", None), getattr(run, "pk", None),
+               getattr(user, "pk", None), request_ref, str(action), *receipt_params]
+    query = (
+        "WITH " + ", ".join(with_sql)
+        + " SELECT (SELECT array_agg(id ORDER BY subject_id) FROM ins), "
+        + "(SELECT array_agg(subject_id ORDER BY subject_id) FROM ins), "
+        + ", ".join(f"coalesce(sum({c}), 0)" for c in columns)
+        + " FROM counts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        record_ids, record_subjects, *sums = cursor.fetchone()
+    totals = dict(zip(columns, sums, strict=True))
+
+    # Admin log first (it finds entries through the live rows, some of which are deleted next), then live rows,
+    # then their history (which then also covers any historical row a deletion wrote).
+    for index, step in enumerate(steps):
+        if totals[log_columns[index]]:
+            _scrub_admin_log([step], ids)
+    for index, step in enumerate(steps):
+        if step.live == KEEP or not totals[live_columns[index]]:
+            continue
+        declaration = step.declaration
+        extra = {"state": Value(DataSubject.State.ERASED), "updated_at": Value(now)} if step.is_subject else None
+        _scrub_in_database(declaration, _in_batch(declaration.model._default_manager.all(), declaration, ids),
+                           historical=False, extra=extra)
+    # A live row deleted with delete() (not a raw DELETE) may have written a historical row the count did not
+    # see: such steps always run their history statement.
+    history_steps = [
+        step for index, step in enumerate(steps)
+        if index in history_columns
+        and (totals[history_columns[index]] or (step.live == DELETE and totals[live_columns[index]]))
+    ]
+    _scrub_history(history_steps, ids, in_database=True)
+
+    records = [
+        ErasureRecord(pk=pk, subject_id=subject_id, erased_at=now, action=action, reason=reason,
+                      rule_id=getattr(rule, "pk", None), run_id=getattr(run, "pk", None),
+                      actor_id=getattr(user, "pk", None), request_ref=request_ref)
+        for pk, subject_id in zip(record_ids or [], record_subjects or [], strict=True)
+    ]
     _announce(records, digests)
     return records
 
