@@ -26,3 +26,9 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
         "schedule": crontab(**settings.RETENTION_SWEEP_SCHEDULE),
         "options": {"expires": RETENTION_SWEEP_EXPIRES},
     }
+    # Vendor follow-ups: hourly, remind vendors who have not confirmed an erasure and resend what a lost task left.
+    sender.conf.beat_schedule["retention-processor-erasures"] = {
+        "task": "retention.processor_erasures_remind",
+        "schedule": crontab(minute="17"),
+        "options": {"expires": 3600},
+    }

@@ -286,6 +286,26 @@ def _cron_fields(expression: str) -> dict[str, str]:
 
 RETENTION_SWEEP_SCHEDULE = _cron_fields(RETENTION_SWEEP_CRON)
 
+# The erasure journal outside the database (retention.journal): one JSON line per erasure, ids and keyed hashes
+# only, replayed by `manage.py erasure_replay` after restoring a backup. Keep it off the database's volume.
+ERASURE_JOURNAL_PATH = Path(env.str("ERASURE_JOURNAL_PATH", default=str(VAR_DIR / "erasure-journal.jsonl")))
+ERASURE_JOURNAL_BACKEND = env.str("ERASURE_JOURNAL_BACKEND", default="retention.journal.FileJournal")
+
+# Vendor follow-ups after an erasure (Art. 17(2), 19). Secrets from the environment or *_FILE.
+PROCESSOR_ERASURE_WEBHOOK_SECRET = env.str("PROCESSOR_ERASURE_WEBHOOK_SECRET", default="")
+HUBSPOT_API_BASE = env.str("HUBSPOT_API_BASE", default="https://api.hubapi.com")
+HUBSPOT_ACCESS_TOKEN = env.str("HUBSPOT_ACCESS_TOKEN", default="")
+HUBSPOT_ID_PROPERTY = env.str("HUBSPOT_ID_PROPERTY", default="hs_object_id")
+PROCESSOR_ERASURE_MAX_ATTEMPTS = env.int("PROCESSOR_ERASURE_MAX_ATTEMPTS", default=6)
+PROCESSOR_ERASURE_REMIND_AFTER_DAYS = env.int("PROCESSOR_ERASURE_REMIND_AFTER_DAYS", default=14)
+PROCESSOR_ERASURE_TIMEOUT_SECONDS = env.int("PROCESSOR_ERASURE_TIMEOUT_SECONDS", default=20)
+if min(PROCESSOR_ERASURE_MAX_ATTEMPTS, PROCESSOR_ERASURE_REMIND_AFTER_DAYS, PROCESSOR_ERASURE_TIMEOUT_SECONDS) < 1:
+    raise ImproperlyConfigured(
+        "PROCESSOR_ERASURE_MAX_ATTEMPTS, _REMIND_AFTER_DAYS and _TIMEOUT_SECONDS must be at least 1"
+    )
+if not HUBSPOT_API_BASE.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("HUBSPOT_API_BASE must be an http(s):// URL")
+
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 if LOG_LEVEL.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be a logging level name, not {LOG_LEVEL!r}")

@@ -30,8 +30,8 @@ from subjects.admin import add_subject_action, add_subject_inline
 from subjects.models import DataSubject
 from subjects.pagination import EstimatedCountPaginator
 
-from . import engine, selectors, services
-from .models import ErasureRecord, LegalHold, RetentionRule, SweepRun
+from . import engine, followups, selectors, services
+from .models import ErasureRecord, LegalHold, ProcessorErasure, RetentionRule, SweepRun, SystemErasureChannel
 
 ERASE_PERMISSION = "retention.erase_datasubject"
 PREVIEW_PERMISSION = "retention.preview_sweeprun"
@@ -180,6 +180,50 @@ class ErasureRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("receipt"))
     def receipt_table(self, obj: ErasureRecord):
         return format_html("<pre>{}</pre>", json.dumps(obj.receipt, indent=2, sort_keys=True))
+
+
+# --- vendor follow-ups --------------------------------------------------------------------------------------
+
+
+@admin.register(ProcessorErasure)
+class ProcessorErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What each vendor was told and whether it confirmed; failures show why. Never the outside id."""
+
+    list_display = ("__str__", "system", "channel", "status", "attempts", "reminders", "last_error", "sent_at",
+                    "next_attempt_at", "confirmed_at", "erasure_record")
+    list_select_related = ("system", "erasure_record")
+    list_filter = ("status", "channel")
+    search_fields = ("=subject__id", "=erasure_record__id")
+    search_help_text = _("A subject's number, or an erasure record's number.")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    fields = ("erasure_record", "subject_id", "system", "system_record", "channel", "status", "attempts", "reminders",
+              "last_error", "next_attempt_at", "sent_at", "confirmed_at", "confirmed_by", "created_at")
+    readonly_fields = fields
+    actions = ["mark_confirmed", "retry_now"]
+
+    def has_followup_permission(self, request) -> bool:
+        return request.user.has_perm("retention.change_processorerasure")
+
+    @admin.action(description=_("Mark confirmed by the vendor (empties the stored id)"), permissions=["followup"])
+    def mark_confirmed(self, request: HttpRequest, queryset) -> None:
+        closed = followups.followups_confirm(followup_ids=queryset.values_list("pk", flat=True), actor=request.user)
+        self.message_user(request, ngettext("%(n)d follow-up confirmed.", "%(n)d follow-ups confirmed.", closed)
+                          % {"n": closed}, messages.SUCCESS)
+
+    @admin.action(description=_("Retry now"), permissions=["followup"])
+    def retry_now(self, request: HttpRequest, queryset) -> None:
+        queued = followups.followups_retry(followup_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%(n)d follow-up queued to be sent again.",
+                                            "%(n)d follow-ups queued to be sent again.", queued) % {"n": queued},
+                          messages.SUCCESS)
+
+
+@admin.register(SystemErasureChannel)
+class SystemErasureChannelAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "system", "channel", "webhook_url")
+    list_select_related = ("system",)
+    list_filter = ("channel",)
 
 
 # --- sweep runs -----------------------------------------------------------------------------------------------

@@ -13,7 +13,12 @@ class RetentionConfig(AppConfig):
         from privacy_registry import demo
         from subjects.personal_data import Scrub, declare
 
-        from . import checks  # noqa: F401  (registers RET001 and RET002 with the register's checks)
+        from . import (
+            checks,  # noqa: F401  (registers RET001 and RET002 with the register's checks)
+            engine,
+            followups,
+            journal,
+        )
         from . import demo as retention_demo
 
         # A hold's reason may name the person ("claim by …"): it goes when the subject is erased. A subject
@@ -27,4 +32,17 @@ class RetentionConfig(AppConfig):
             "retention.ErasureRecord", subject_path="subject",
             not_personal=["action", "reason", "request_ref", "receipt"],
         )
+        # A vendor follow-up keeps the person's id in the vendor's system, sealed, until the vendor confirms; then
+        # it is emptied (retention.followups). No path to the subject: the erasure that captures the id in its
+        # transaction must not scrub it in the same breath.
+        declare(
+            "retention.ProcessorErasure", subject_path=None, fields={"external_id_sealed": Scrub.fixed("")},
+            not_personal=["channel", "status", "last_error"],
+        )
         demo.register("retention", retention_demo.load)
+
+        # The journal outside the database, and the vendor follow-ups, hang on the engine's hooks.
+        engine.before_scrub_hook_add(followups.followups_capture_ids)
+        engine.journal_hook_add(journal.journal_write)
+        engine.journal_hook_add(followups.followups_open)
+        engine.erased_hook_add(followups.followups_dispatch)

@@ -91,8 +91,22 @@ class JournalEntry:
 
 JournalHook = Callable[[Sequence[JournalEntry]], None]
 ErasedHook = Callable[[Sequence[int]], None]
+BeforeScrubHook = Callable[[Sequence[int]], None]
 _journal_hooks: list[JournalHook] = []
 _erased_hooks: list[ErasedHook] = []
+# Called inside the erasure's transaction with the subject ids, before anything is scrubbed: the one moment
+# a vendor follow-up can still read the outside ids it must send (they are keyed-hashed a moment later).
+_before_scrub_hooks: list[BeforeScrubHook] = []
+
+
+def before_scrub_hook_add(hook: BeforeScrubHook) -> None:
+    if hook not in _before_scrub_hooks:
+        _before_scrub_hooks.append(hook)
+
+
+def _before_scrub(subject_ids: Sequence[int]) -> None:
+    for hook in list(_before_scrub_hooks):
+        hook(subject_ids)
 
 
 def journal_hook_add(hook: JournalHook) -> None:
@@ -106,7 +120,7 @@ def erased_hook_add(hook: ErasedHook) -> None:
 
 
 def hook_remove(hook: Callable) -> None:
-    for hooks in (_journal_hooks, _erased_hooks):
+    for hooks in (_journal_hooks, _erased_hooks, _before_scrub_hooks):
         if hook in hooks:
             hooks.remove(hook)
 
@@ -371,6 +385,7 @@ def subject_erase(
         logger.info("subject %s already %s (record %s): nothing to do", subject.pk, earlier.action, earlier.pk)
         return earlier
     _refuse_if_held(subject)
+    _before_scrub([subject.pk])
 
     steps = plan(action)
     now = timezone.now()
@@ -466,6 +481,7 @@ def subjects_erase(
     if not subject_ids:
         return []
     ids = sorted(subject_ids)
+    _before_scrub(ids)
     steps = plan(action)
     now = timezone.now()
     if connection.vendor == "postgresql":

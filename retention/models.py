@@ -423,3 +423,98 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return str(_("Erasure record #%(id)s") % {"id": self.pk})
+
+
+# --- vendor follow-ups (Art. 17(2), 19) -----------------------------------------------------------------------
+
+
+class ErasureChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail to the vendor's privacy contact")
+    WEBHOOK = "webhook", _("signed JSON webhook")
+    HUBSPOT = "hubspot", _("HubSpot GDPR delete API")
+
+
+class SystemErasureChannel(models.Model):
+    """How a system's vendor is told about an erasure, when not by e-mail to its privacy contact (the default)."""
+
+    system = models.OneToOneField(
+        "privacy_registry.System", on_delete=models.CASCADE, related_name="erasure_channel",
+        verbose_name=_("system"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=ErasureChannel.choices,
+                               default=ErasureChannel.EMAIL)
+    webhook_url = models.URLField(
+        _("webhook URL"), blank=True,
+        help_text=_("Webhook only. The body is signed with PROCESSOR_ERASURE_WEBHOOK_SECRET (HMAC-SHA256)."),
+    )
+
+    class Meta:
+        verbose_name = _("erasure channel")
+        verbose_name_plural = _("erasure channels")
+
+    def __str__(self) -> str:
+        return str(_("Erasure channel of system #%(id)s") % {"id": self.system_id})
+
+    def clean(self) -> None:
+        if self.channel == ErasureChannel.WEBHOOK and not self.webhook_url:
+            raise ValidationError({"webhook_url": _("A webhook channel needs its URL.")})
+
+
+class ProcessorErasure(models.Model):
+    """One vendor to tell about one erasure, tracked until the vendor confirms (Art. 17(2), 19).
+
+    The vendor needs the person's id in its own system, which the erasure replaces by a keyed hash. So the id
+    is captured before the scrub and kept here *sealed* (encrypted under a key outside the database, see
+    ``retention.followups``) until the vendor confirms; confirming empties it. Nothing else here is personal:
+    ``last_error`` holds status codes and exception names, never a response body.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending: to be sent")
+        SENT = "sent", _("sent: awaiting the vendor's confirmation")
+        CONFIRMED = "confirmed", _("confirmed by the vendor")
+        FAILED = "failed", _("failed: needs a person")
+
+    erasure_record = models.ForeignKey(
+        ErasureRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="processor_erasures",
+        verbose_name=_("erasure record"), help_text=_("Empty only inside the erasure's own transaction."),
+    )
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("data subject"),
+    )
+    system = models.ForeignKey(
+        "privacy_registry.System", on_delete=models.PROTECT, related_name="processor_erasures",
+        verbose_name=_("system"),
+    )
+    system_record = models.ForeignKey(
+        "subjects.SystemRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("system record"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=ErasureChannel.choices,
+                               default=ErasureChannel.EMAIL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    reminders = models.PositiveIntegerField(_("reminders sent"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    external_id_sealed = models.TextField(
+        _("id in the vendor's system (sealed)"), blank=True, editable=False,
+        help_text=_("Encrypted; emptied when the vendor confirms."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("vendor follow-up")
+        verbose_name_plural = _("vendor follow-ups")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="processor_erasure_due_idx")]
+
+    def __str__(self) -> str:
+        return str(_("Follow-up #%(id)s (system #%(system)s)") % {"id": self.pk, "system": self.system_id})

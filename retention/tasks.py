@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import services
+from . import followups, services
 from .models import SweepRun
 
 logger = logging.getLogger(__name__)
@@ -44,3 +44,26 @@ def sweep() -> int:
         raise SweepFailed(f"sweep run {run.pk} failed")
     logger.info("sweep task: run %s %s", run.pk, run.status)
     return run.pk
+
+
+@shared_task(
+    name="retention.processor_erasure_send",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(followups.SendFailed,),
+    # Deterministic doubling (no jitter): the same wait the service writes into the row's next attempt.
+    retry_backoff=followups.BACKOFF_BASE_SECONDS,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=False,
+    max_retries=max(0, settings.PROCESSOR_ERASURE_MAX_ATTEMPTS - 1),
+)
+def processor_erasure_send(followup_id: int) -> str:
+    """Tell one vendor about one erasure (a follow-up id); retried with backoff while the vendor is unreachable."""
+    return followups.followup_send(followup_id=followup_id)
+
+
+@shared_task(name="retention.processor_erasures_remind", acks_late=True, ignore_result=True)
+def processor_erasures_remind() -> dict[str, int]:
+    """The beat's round: remind vendors who have not confirmed, and send what a lost task left pending."""
+    return followups.followups_remind()

@@ -13,6 +13,12 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _erasure_journal_in_tmp(settings, tmp_path):
+    # Every erasure appends to the journal outside the database: in tests, a file of the test's own.
+    settings.ERASURE_JOURNAL_PATH = tmp_path / "erasure-journal.jsonl"
+
+
 def _staff_client(client, django_user_model, *, group: str | None, superuser: bool = False):
     user = django_user_model.objects.create_user(
         username=f"{(group or 'super').lower()}-user", password="a-long-test-password-1", is_staff=True,

@@ -1,0 +1,54 @@
+"""After restoring a backup: erase again everyone the erasure journal says was erased since a date.
+
+Reads the journal outside the database (``ERASURE_JOURNAL_PATH``), and erases again, through the engine with
+reason "replay", every listed subject who is present in the database and not erased; every journalled keyed
+hash goes back on the suppression list. Idempotent: run it again and it finds nothing left to do.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from retention import journal
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(_("--since takes a date as YYYY-MM-DD, not %(value)r.") % {"value": value}) from exc
+
+
+class Command(BaseCommand):
+    help = "Erase again, after a restore from backup, everyone the erasure journal lists since a date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD",
+                            help="The date of the backup restored: journal lines from that day on are replayed.")
+        parser.add_argument("--dry-run", action="store_true", help="Count what would be erased; change nothing.")
+
+    def handle(self, *args, **options) -> None:
+        result = journal.erasure_replay(since=options["since"], dry_run=options["dry_run"])
+        words = {
+            "lines": result.lines, "subjects": result.subjects, "absent": result.absent, "already": result.already,
+            "todo": result.to_redo, "redone": result.redone, "erased": result.erased,
+            "anonymised": result.anonymised, "restricted": result.restricted, "digests": result.digests,
+            "since": options["since"].isoformat(),
+        }
+        self.stdout.write(_(
+            "Journal since %(since)s: %(lines)d line(s), %(subjects)d subject(s); %(absent)d not in the database, "
+            "%(already)d already erased, %(todo)d to erase again."
+        ) % words)
+        if result.unreadable:
+            self.stdout.write(self.style.WARNING(
+                _("%(n)d journal line(s) could not be read and were skipped.") % {"n": result.unreadable}
+            ))
+        if result.dry_run:
+            self.stdout.write(_("Dry run: nothing changed."))
+            return
+        self.stdout.write(self.style.SUCCESS(_(
+            "Erased again: %(redone)d (%(erased)d erased, %(anonymised)d anonymised, %(restricted)d restricted); "
+            "%(digests)d suppression digest(s) re-added."
+        ) % words))
