@@ -411,3 +411,35 @@ def test_every_demo_organisation_exports_in_every_format_and_template():
                     assert sum(len(s["rows"]) for s in data["sheets"]) >= len(names)
             text = pdf_text(exports.export_record(organisation=organisation, fmt="pdf", template=template).content)
             assert organisation.name.split()[0] in text
+
+
+def test_pdf_of_a_large_register_splits_the_activity_list_across_pages():
+    """200 activities with long names: listed one per table row, the list runs over several pages instead of
+    making one cell taller than a page (which ReportLab cannot lay out)."""
+    organisation = f.OrganisationFactory(name="Large Register AB", slug="large")
+    m.ProcessingActivity.objects.bulk_create(
+        m.ProcessingActivity(
+            organisation=organisation, reference=f"PA-{i:03d}", status=m.ProcessingActivity.Status.ACTIVE,
+            name=f"Activity {i:03d} handling customer correspondence across every regional subsidiary office",
+            description="Bulk activity.",
+        )
+        for i in range(200)
+    )
+    exported = exports.export_record(organisation=_organisation("large"), fmt="pdf", template="art30", language="en")
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(exported.content)).pages]
+    first, last = "PA-000 – Activity 000 handling customer", "PA-199 – Activity 199 handling customer"
+    assert "Processing activities in this record" in pages[1] and first in pages[1]
+    listed_last = next(n for n, page in enumerate(pages) if last in page)
+    section_first = max(n for n, page in enumerate(pages) if first in page)
+    # The list runs over several pages and ends with the last activity, before the activities' own sections.
+    assert 1 < listed_last < section_first
+    assert sum(last in page for page in pages) == 2, "listed once, then its own section"
+
+
+def test_pdf_splits_a_value_taller_than_a_page():
+    organisation = f.OrganisationFactory(name="Verbose AB", slug="verbose")
+    description = " ".join(f"Sentence {n} of a description pasted from a very long policy." for n in range(800))
+    f.ProcessingActivityFactory(organisation=organisation, name="Verbose activity", description=description)
+    exported = exports.export_record(organisation=_organisation("verbose"), fmt="pdf", template="art30", language="en")
+    text = pdf_text(exported.content)
+    assert "Sentence 0 of a description" in text and "Sentence 799 of a description" in text

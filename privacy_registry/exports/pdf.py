@@ -110,7 +110,13 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def _fields(pairs: list[tuple[str, str]], styles: dict[str, ParagraphStyle], width: float) -> Table:
     data = [[_p(label, styles["label"]), _p(value, styles["body"])] for label, value in pairs]
-    table = Table(data, colWidths=[width * 0.34, width * 0.66])
+    return _table(data, width)
+
+
+def _table(data: list[list[Paragraph]], width: float) -> Table:
+    # Tables split between rows across pages; splitInRow also splits a single row whose text is taller than a
+    # page (a very long free-text value), which would otherwise stop the whole document with a LayoutError.
+    table = Table(data, colWidths=[width * 0.34, width * 0.66], splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C8D0DA")),
@@ -119,6 +125,21 @@ def _fields(pairs: list[tuple[str, str]], styles: dict[str, ParagraphStyle], wid
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
+
+
+def _listing(sheets: list[SheetData], styles: dict[str, ParagraphStyle], width: float) -> Table:
+    """The list of activities: one table row per activity, the record's name on the first row of its block, so
+    the table splits across as many pages as a large register needs. (All names in one cell made a row taller
+    than a page, which ReportLab cannot lay out.)"""
+    data = []
+    for sheet in sheets:
+        activities = {}
+        for activity in sheet.activities:  # one row per purpose: each activity once, in order
+            activities.setdefault(activity.id, activity)
+        titles = [_activity_title(a) for a in activities.values()] or [EMPTY]
+        label = _p(sheet.title, styles["label"])
+        data += [[label if n == 0 else "", _p(title, styles["body"])] for n, title in enumerate(titles)]
+    return _table(data, width)
 
 
 def _activity_title(activity) -> str:
@@ -184,12 +205,7 @@ def render(document: Document) -> bytes:
             else _("Processing activities in this record")
         )
         story += [PageBreak(), _p(listing_title, styles["h1"])]
-        listing = []
-        for sheet in document.sheets:
-            seen = dict.fromkeys(a.id for a in sheet.activities)
-            names = [next(a for a in sheet.activities if a.id == i) for i in seen]
-            listing.append((sheet.title, "\n".join(_activity_title(a) for a in names) or EMPTY))
-        story.append(_fields(listing, styles, width))
+        story.append(_listing(document.sheets, styles, width))
         for sheet in document.sheets:
             story += _sheet_story(sheet, styles, width)
         pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .. import selectors
@@ -384,13 +385,25 @@ class RegisterRecord:
         return tuple(a for a in self.activities if a.is_processor_record)
 
 
+@cache
+def _labels(model, field_name: str, language: str | None) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def _label(instance, field_name: str) -> str:
+    """`str(instance.get_<field>_display())`, from a choices map built once per field and language: Django's
+    version rebuilds (and translates) the whole map on every call, which dominated large exports."""
+    value = getattr(instance, field_name)
+    return _labels(type(instance), field_name, translation.get_language()).get(value, str(value))
+
+
 def _file_name(field_file) -> str:
     return field_file.name if field_file else ""
 
 
 def _contact(contact: PrivacyContact) -> Contact:
     return Contact(
-        role=contact.role, role_label=str(contact.get_role_display()), name=contact.name or "",
+        role=contact.role, role_label=_label(contact, "role"), name=contact.name or "",
         email=contact.email, phone=contact.phone, postal_address=contact.postal_address, url=contact.url,
     )
 
@@ -402,7 +415,7 @@ def _party(org: Organisation) -> Party:
         postal_address=org.postal_address, country=country.name if country else "",
         country_code=country.code if country else "", is_eea=country.is_eea if country else None,
         email=org.email, phone=org.phone, website=org.website, role=org.role,
-        role_label=str(org.get_role_display()), lead_authority=org.lead_authority,
+        role_label=_label(org, "role"), lead_authority=org.lead_authority,
         contacts=tuple(_contact(c) for c in org.contacts.all()),
         applicable_law=org.applicable_law, rights_request_requirements=org.rights_request_requirements,
         retention_policy_url=org.retention_policy_url,
@@ -413,7 +426,7 @@ def _vendor(vendor: Vendor | None) -> VendorRef | None:
     if vendor is None:
         return None
     return VendorRef(
-        name=vendor.name, legal_name=vendor.legal_name, role=vendor.role, role_label=str(vendor.get_role_display()),
+        name=vendor.name, legal_name=vendor.legal_name, role=vendor.role, role_label=_label(vendor, "role"),
         country=vendor.country.name if vendor.country else "", is_processor=vendor.is_processor,
         has_dpa=vendor.has_dpa, dpa_signed_on=vendor.dpa_signed_on, dpa_url=vendor.dpa_url,
         dpa_document=_file_name(vendor.dpa_document), dpf_certified=vendor.dpf_certified,
@@ -423,7 +436,7 @@ def _vendor(vendor: Vendor | None) -> VendorRef | None:
 
 def _recipient(recipient: Recipient) -> RecipientItem:
     return RecipientItem(
-        kind=recipient.kind, kind_label=str(recipient.get_kind_display()),
+        kind=recipient.kind, kind_label=_label(recipient, "kind"),
         name=recipient.vendor.name if recipient.vendor else recipient.description,
         description=recipient.description,
         country=recipient.country.name if recipient.country else "",
@@ -446,9 +459,9 @@ def _transfer(transfer: Transfer) -> TransferItem:
         recipient_dpf_certified=transfer.vendor.dpf_certified if transfer.vendor else None,
         international_organisation=transfer.international_organisation,
         mechanism=transfer.mechanism,
-        mechanism_label=str(transfer.get_mechanism_display()) if transfer.mechanism else "",
+        mechanism_label=_label(transfer, "mechanism") if transfer.mechanism else "",
         derogation=transfer.derogation,
-        derogation_label=str(transfer.get_derogation_display()) if transfer.derogation else "",
+        derogation_label=_label(transfer, "derogation") if transfer.derogation else "",
         safeguard_document=transfer.safeguard_document, tia_completed_on=transfer.tia_completed_on,
         tia_link=transfer.tia_link, notes=transfer.notes,
     )
@@ -461,10 +474,10 @@ def _purpose(purpose) -> PurposeItem:
         legal_basis_detail=purpose.legal_basis_detail, legitimate_interest=purpose.legitimate_interest,
         lia_completed_on=purpose.lia_completed_on, lia_link=purpose.lia_link,
         article9_condition=purpose.article9_condition,
-        article9_condition_label=str(purpose.get_article9_condition_display()) if purpose.article9_condition else "",
+        article9_condition_label=_label(purpose, "article9_condition") if purpose.article9_condition else "",
         article10_basis=purpose.article10_basis,
         provision_requirement_label=(
-            str(purpose.get_provision_requirement_display()) if purpose.provision_requirement else ""
+            _label(purpose, "provision_requirement") if purpose.provision_requirement else ""
         ),
         consequence_of_not_providing=purpose.consequence_of_not_providing,
         retention_statement=purpose.retention_statement,
@@ -485,7 +498,7 @@ def _measure_order(measure: SecurityMeasure) -> tuple:
 def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str, ...]]) -> ActivityItem:
     return ActivityItem(
         id=activity.pk, reference=activity.reference, name=activity.name, record_type=activity.record_type,
-        status=activity.status, status_label=str(activity.get_status_display()),
+        status=activity.status, status_label=_label(activity, "status"),
         business_function=activity.business_function, description=activity.description,
         joint_controllers=tuple(_party(o) for o in activity.joint_controllers.all()),
         joint_arrangement=activity.joint_arrangement, controllers_served=activity.controllers_served,
@@ -496,40 +509,40 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
         data_categories=tuple(
             DataCategoryItem(
                 name=c.name, is_special=c.is_special, is_criminal=c.is_criminal,
-                special_category_label=str(c.get_special_category_display()) if c.special_category else "",
+                special_category_label=_label(c, "special_category") if c.special_category else "",
             )
             for c in activity.data_categories.all()
         ),
         purposes=tuple(_purpose(p) for p in activity.purposes.all()),
         sources=tuple(
-            SourceItem(kind=s.kind, kind_label=str(s.get_kind_display()), description=s.description)
+            SourceItem(kind=s.kind, kind_label=_label(s, "kind"), description=s.description)
             for s in activity.sources.all()
         ),
         recipients=tuple(_recipient(r) for r in activity.recipients.all()),
         transfers=tuple(_transfer(t) for t in sorted(activity.transfers.all(), key=_transfer_order)),
         systems=tuple(
             SystemItem(
-                name=s.name, kind_label=str(s.get_kind_display()), vendor=_vendor(s.vendor),
+                name=s.name, kind_label=_label(s, "kind"), vendor=_vendor(s.vendor),
                 hosting_countries=tuple(c.name for c in sorted(s.hosting_countries.all(), key=lambda c: c.name)),
                 hosting_codes=tuple(c.code for c in sorted(s.hosting_countries.all(), key=lambda c: c.name)),
             )
             for s in activity.systems.all()
         ),
         security_measures=tuple(
-            MeasureItem(name=m.name, kind=m.kind, kind_label=str(m.get_kind_display()), description=m.description)
+            MeasureItem(name=m.name, kind=m.kind, kind_label=_label(m, "kind"), description=m.description)
             for m in sorted(activity.security_measures.all(), key=_measure_order)
         ),
         retention_statement=activity.retention_statement,
         retention_policy_deviation=activity.retention_policy_deviation,
-        dpia_required=activity.dpia_required, dpia_required_label=str(activity.get_dpia_required_display()),
-        dpia_status=activity.dpia_status, dpia_status_label=str(activity.get_dpia_status_display()),
+        dpia_required=activity.dpia_required, dpia_required_label=_label(activity, "dpia_required"),
+        dpia_status=activity.dpia_status, dpia_status_label=_label(activity, "dpia_status"),
         dpia_link=activity.dpia_link, dpia_completed_on=activity.dpia_completed_on,
         automated_decision_making=activity.automated_decision_making, profiling=activity.profiling,
         automated_logic=activity.automated_logic,
         incidents=tuple(
             IncidentItem(
-                title=i.title, detected_at=i.detected_at, risk_label=str(i.get_risk_display()),
-                status_label=str(i.get_status_display()), authority_notified_at=i.authority_notified_at,
+                title=i.title, detected_at=i.detected_at, risk_label=_label(i, "risk"),
+                status_label=_label(i, "status"), authority_notified_at=i.authority_notified_at,
                 authority_reference=i.authority_reference, subjects_notified_at=i.subjects_notified_at,
             )
             for i in activity.incidents.all()

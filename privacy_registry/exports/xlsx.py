@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from copy import copy
+from itertools import chain
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -33,52 +36,68 @@ def sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def _text_cell(ws, row: int, column: int, value: str):
-    """Write `value` as text, always: register content that starts with '=' must not become a formula."""
-    cell = ws.cell(row=row, column=column)
+def _clean(value):
     # Control characters pasted into the register are not allowed in XLSX: drop them rather than fail.
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _cell(ws, value, *, font: Font | None = None, fill: PatternFill | None = None):
+    """A styled cell for the few cells that differ (titles, labels, headers)."""
+    cell = _text(ws, value, None)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
     cell.alignment = WRAP_TOP
     return cell
 
 
-def _width(values: list[str]) -> int:
-    longest = max((len(line) for v in values for line in (v or "").splitlines() or [""]), default=0)
+def _text(ws, value, style):
+    """Write `value` as text, always: register content that starts with '=' must not become a formula.
+    `style` is a shared style array (wrapped, top-aligned): one style record for every body cell."""
+    cell = WriteOnlyCell(ws, _clean(value))
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+    if style is not None:
+        cell._style = copy(style)
+    return cell
+
+
+def _width(values) -> int:
+    longest = max((len(line) for v in values if v for line in v.splitlines()), default=0)
     return max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
 
 
 def render(document: Document) -> bytes:
-    workbook = Workbook()
+    """Streamed (write-only) workbook: rows go straight to the file, so a register of 10,000 activities does not
+    build a worksheet of cell objects first. Widths, frozen header and filter are set before the rows."""
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     with translation.override(document.language):
-        cover = workbook.active
-        cover.title = sheet_title(_("Cover") if not document.template.language else "Couverture", taken)
-        cover.append([document.title])
-        cover["A1"].font = TITLE_FONT
-        cover.append([document.template_name, document.authority])
-        cover.append([])
-        for row_number, (label, value) in enumerate(document.cover, start=4):
-            _text_cell(cover, row_number, 1, label).font = LABEL_FONT
-            _text_cell(cover, row_number, 2, value)
+        cover_title = _("Cover") if not document.template.language else "Couverture"
+        cover = workbook.create_sheet(sheet_title(cover_title, taken))
         cover.column_dimensions["A"].width = 40
         cover.column_dimensions["B"].width = 90
+        cover.append([_cell(cover, document.title, font=TITLE_FONT)])
+        cover.append([_cell(cover, document.template_name), _cell(cover, document.authority)])
+        cover.append([])
+        for label, value in document.cover:
+            cover.append([_cell(cover, label, font=LABEL_FONT), _cell(cover, value)])
 
         for sheet in document.sheets:
             ws = workbook.create_sheet(sheet_title(sheet.title, taken))
-            ws.append(sheet.headers)
-            for cell in ws[1]:
-                cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP_TOP
-            for row_number, cells in enumerate(sheet.rows, start=2):
-                for column_number, value in enumerate(cells, start=1):
-                    _text_cell(ws, row_number, column_number, value)
-            for index, header in enumerate(sheet.headers, start=1):
-                column = [header[:40]] + [r[index - 1] for r in sheet.rows]
-                ws.column_dimensions[get_column_letter(index)].width = _width(column)
+            for index, header in enumerate(sheet.headers):
+                column = chain([header[:40]], (r[index] for r in sheet.rows))
+                ws.column_dimensions[get_column_letter(index + 1)].width = _width(column)
             ws.freeze_panes = "A2"
+            ws.append([_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in sheet.headers])
+            style = _cell(ws, "")._style  # wrapped, top-aligned: registered once, shared by every body cell
+            for cells in sheet.rows:
+                ws.append([_text(ws, value, style) for value in cells])
             if sheet.rows:
-                ws.auto_filter.ref = ws.dimensions
+                ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{len(sheet.rows) + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
