@@ -63,20 +63,39 @@ def register_findings(
     return run_checks(organisation=organisation, activity=activity)
 
 
-def findings_by_organisation(findings: list[Finding], organisations: list[Organisation]) -> list[dict]:
+def findings_by_organisation(
+    findings: list[Finding], organisations: list[Organisation], *, limit: int | None = None
+) -> list[dict]:
     """Findings grouped per organisation (in the given order; unattached records last), with counts by
-    severity keyed by its value, for the dashboard."""
+    severity keyed by its value and by check id, and `total`.
+
+    With `limit`, each group keeps only its first `limit` findings (most serious first) and says in `more`
+    how many it leaves out: the dashboard shows a page's worth and points to `registry_check` for the rest,
+    while the counts always cover every finding."""
     groups: dict[int | None, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(finding.organisation_id, []).append(finding)
     result = []
     for organisation in [*organisations, None]:
         key = organisation.pk if organisation is not None else None
-        items = sorted(groups.get(key, []), key=Finding.sort_key)
-        if items:
-            counts = {severity.value: sum(1 for f in items if f.severity == severity) for severity in Severity}
-            result.append({"organisation": organisation, "counts": counts, "findings": items})
+        items = groups.get(key)
+        if not items:
+            continue
+        items.sort(key=Finding.sort_key)
+        counts = dict.fromkeys((severity.value for severity in Severity), 0)
+        by_check: dict[str, int] = {}
+        for finding in items:
+            counts[finding.severity.value] += 1
+            by_check[finding.check_id] = by_check.get(finding.check_id, 0) + 1
+        shown = items if limit is None else items[:limit]
+        result.append({
+            "organisation": organisation, "counts": counts, "counts_by_check": by_check,
+            "total": len(items), "findings": shown, "more": len(items) - len(shown),
+        })
     return result
+
+
+DASHBOARD_FINDINGS_PER_ORGANISATION = 50
 
 
 def dashboard(*, user) -> dict:
@@ -87,7 +106,9 @@ def dashboard(*, user) -> dict:
     organisations = list(organisations_with_counts())
     return {
         "organisations": organisations,
-        "findings": findings_by_organisation(register_findings(), organisations),
+        "findings": findings_by_organisation(
+            register_findings(), organisations, limit=DASHBOARD_FINDINGS_PER_ORGANISATION
+        ),
         "incidents": list(incidents_with_running_clock()[:20]),
         "recent": list(recent_changes()),
         "vendors_without_dpa": Vendor.objects.filter(

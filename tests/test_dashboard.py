@@ -112,3 +112,40 @@ def test_an_empty_register_says_so(dpo_client):
     assert "No organisation yet." in html
     assert "No breach awaits notification." in html
     assert "Nothing yet." in html
+
+
+def test_register_gaps_list_at_most_n_findings_per_organisation_but_count_them_all(dpo_client, monkeypatch):
+    from privacy_registry import selectors
+    from privacy_registry.checks import run_checks
+
+    monkeypatch.setattr(selectors, "DASHBOARD_FINDINGS_PER_ORGANISATION", 3)
+    busy = f.OrganisationFactory(name="Busy AB", slug="busy")
+    for n in range(5):  # no purpose: R001 each, and whatever else the checks find
+        f.ProcessingActivityFactory(organisation=busy, name=f"Gappy {n}", retention_statement="One year.")
+    every = [x for x in run_checks() if x.organisation_id == busy.pk]
+    assert len(every) > 3
+
+    response, html = _dashboard(dpo_client)
+
+    [group] = [g for g in response.context["dashboard"]["findings"] if g["organisation"] == busy]
+    assert len(group["findings"]) == 3
+    assert group["findings"] == sorted(every, key=lambda x: x.sort_key())[:3]  # the most serious first
+    assert group["total"] == len(every) and group["more"] == len(every) - 3
+    assert sum(group["counts"].values()) == len(every)
+    assert group["counts"]["error"] == sum(1 for x in every if x.is_error) >= 5
+    assert group["counts_by_check"]["R001"] == 5
+    assert sum(group["counts_by_check"].values()) == len(every)
+    gaps = _section(html, "Gaps in the register", "Breaches: 72-hour clock running")
+    assert gaps.count("<td class=\"finding-") == 3
+    assert f"Showing the first 3 of {len(every)}; {len(every) - 3} more" in gaps
+    assert "manage.py registry_check --organisation busy" in gaps
+    activities = reverse("admin:privacy_registry_processingactivity_changelist")
+    assert f'href="{activities}?organisation__id__exact={busy.pk}"' in gaps
+
+    # Fixed: gone at once, from the list and from the counts.
+    for activity in busy.activities.all():
+        f.PurposeFactory(activity=activity, legal_basis=m.LegalBasis.CONTRACT)
+    response, _html = _dashboard(dpo_client)
+    groups = [g for g in response.context["dashboard"]["findings"] if g["organisation"] == busy]
+    assert groups and "R001" not in groups[0]["counts_by_check"]
+    assert groups[0]["total"] == len(every) - 5
