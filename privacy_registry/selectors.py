@@ -111,10 +111,6 @@ def dashboard(*, user) -> dict:
         ),
         "incidents": list(incidents_with_running_clock()[:20]),
         "recent": list(recent_changes()),
-        "vendors_without_dpa": Vendor.objects.filter(
-            role__in=[Vendor.Role.PROCESSOR, Vendor.Role.SUB_PROCESSOR],
-            dpa_signed_on__isnull=True, dpa_url="", dpa_document="",
-        ).count(),
         "totals": totals,
     }
 
