@@ -10,8 +10,13 @@ Design note.
   someone whose erasure was decided and failed, which the next sweep or request would have done anyway.
 - Append-only: lines are never rewritten or removed here. A torn last line (a crash mid-write) is skipped
   and counted by the reader.
-- Where: a file (``ERASURE_JOURNAL_PATH``) through ``FileJournal``. ``ERASURE_JOURNAL_BACKEND`` names the class,
-  so an S3-compatible bucket is one more class with the same two methods (``append`` and ``lines``).
+- Where: ``ERASURE_JOURNAL_BACKEND`` names the class. ``FileJournal``: one file (``ERASURE_JOURNAL_PATH``).
+  ``S3Journal``: an S3-compatible bucket (AWS, MinIO, ...; ``ERASURE_JOURNAL_S3_*``). Objects cannot be appended
+  to, so each append (one erasure batch) is one new object, ``<prefix>/YYYY/MM/DD/<UTC time>-<first record
+  id>-<uuid>.jsonl``, never overwritten; its upload returns only once the bucket has it, and a refused or
+  unreachable bucket raises inside the erasure's transaction, which rolls back. Keys sort by time, so listing
+  them in key order (paginated) reads the journal oldest first, and a replay ``since`` a date skips the days
+  before it (less one day, for lines journalled with another UTC offset) without downloading them.
 - Replay (``erasure_replay``): after restoring an older backup, everyone the journal lists since a date who is
   present and not (or no longer) erased is erased again through the engine, reason "replay", in chunks of one
   transaction each, and every journal digest goes back on the suppression list. Idempotent: a second replay
@@ -21,17 +26,23 @@ Design note.
 """
 from __future__ import annotations
 
+import base64
 import fcntl
+import functools
+import hashlib
 import json
 import logging
 import os
+import re
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -51,10 +62,15 @@ STRENGTH = {Action.RESTRICT: 0, Action.ANONYMISE: 1, Action.ERASE: 2}
 
 class JournalBackend(Protocol):
     def append(self, lines: Sequence[str]) -> None:
-        """Store the lines durably (return only once they are on disk, or in the bucket)."""
+        """Store the lines durably (return only once they are on disk, or in the bucket); raise if they are not."""
 
-    def lines(self) -> Iterator[str]:
-        """Every line stored, oldest first."""
+    def lines(self, *, since: date | None = None) -> Iterator[str]:
+        """Every line stored, oldest first. ``since`` lets a backend leave out what cannot be from that day on
+        (the reader filters by date anyway); a backend may ignore it."""
+
+
+class JournalError(OSError):
+    """The journal could not be written or read (an OSError, as a file journal's failures are)."""
 
 
 class FileJournal:
@@ -76,11 +92,118 @@ class FileJournal:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def lines(self) -> Iterator[str]:
+    def lines(self, *, since: date | None = None) -> Iterator[str]:
+        # One file, read whole: ``since`` saves nothing here.
         if not self.path.exists():
             return
         with open(self.path, encoding="utf-8") as handle:
             yield from handle
+
+
+# An S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), also what MinIO and others accept.
+S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# The upload runs inside the erasure's transaction, under its row locks: a bucket that does not answer must fail
+# the erasure soon (it rolls back and can be tried again), not hold the locks for minutes.
+S3_CONNECT_TIMEOUT = 5
+S3_READ_TIMEOUT = 30
+S3_MAX_ATTEMPTS = 3
+
+
+@functools.lru_cache(maxsize=8)
+def _s3_client(endpoint_url: str, region: str, access_key_id: str, secret_access_key: str, session_token: str):
+    """One client per configuration (clients are thread-safe and slow to build). boto3 is imported here only, so
+    a deployment journalling to a file never loads it."""
+    import boto3
+    from botocore.config import Config
+
+    credentials = {}
+    if access_key_id or secret_access_key:  # else boto3's own chain: AWS_* variables, ~/.aws, an instance role
+        credentials = {"aws_access_key_id": access_key_id, "aws_secret_access_key": secret_access_key,
+                       "aws_session_token": session_token or None}
+    config = Config(
+        connect_timeout=S3_CONNECT_TIMEOUT, read_timeout=S3_READ_TIMEOUT,
+        retries={"max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+        # The newer default checksums are not understood by every S3-compatible store; each upload carries a
+        # Content-MD5 instead, which they all check.
+        request_checksum_calculation="when_required", response_checksum_validation="when_required",
+        # Self-hosted stores (MinIO) answer at one host name, not at a name per bucket.
+        s3={"addressing_style": "path" if endpoint_url else "auto"},
+    )
+    return boto3.session.Session(**credentials).client(
+        "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config,
+    )
+
+
+class S3Journal:
+    """An S3-compatible bucket, one object of JSON lines per append; objects are never rewritten or removed here."""
+
+    def __init__(self, *, bucket: str | None = None, prefix: str | None = None, client: Any = None,
+                 page_size: int = 1000) -> None:
+        self.bucket = settings.ERASURE_JOURNAL_S3_BUCKET if bucket is None else bucket
+        if not S3_BUCKET_NAME.fullmatch(self.bucket or ""):
+            # Settings check this at start-up; this guards a journal built with other values.
+            raise ImproperlyConfigured(f"The S3 erasure journal needs a bucket name, not {self.bucket!r}")
+        prefix = (settings.ERASURE_JOURNAL_S3_PREFIX if prefix is None else prefix).strip("/")
+        self.root = f"{prefix}/" if prefix else ""
+        self.client = client if client is not None else _s3_client(
+            settings.ERASURE_JOURNAL_S3_ENDPOINT_URL, settings.ERASURE_JOURNAL_S3_REGION,
+            settings.ERASURE_JOURNAL_S3_ACCESS_KEY_ID, settings.ERASURE_JOURNAL_S3_SECRET_ACCESS_KEY,
+            settings.ERASURE_JOURNAL_S3_SESSION_TOKEN,
+        )
+        self.page_size = page_size
+
+    def key_for(self, lines: Sequence[str], *, now: datetime | None = None) -> str:
+        now = (now or datetime.now(UTC)).astimezone(UTC)
+        try:
+            first = int(json.loads(lines[0])["record"])
+        except (ValueError, KeyError, TypeError, IndexError):
+            first = 0
+        return f"{self.root}{now:%Y/%m/%d}/{now:%Y%m%dT%H%M%S%fZ}-{first}-{uuid.uuid4().hex}.jsonl"
+
+    def append(self, lines: Sequence[str]) -> None:
+        if not lines:
+            return
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        body = "".join(f"{line}\n" for line in lines).encode("utf-8")
+        key = self.key_for(lines)
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=body, ContentType="application/x-ndjson",
+                ContentMD5=base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode("ascii"),
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise JournalError(f"erasure journal: cannot write s3://{self.bucket}/{key}: {exc}") from exc
+        logger.debug("erasure journal: s3://%s/%s written", self.bucket, key)
+
+    def keys(self, *, since: date | None = None) -> Iterator[str]:
+        """The journal's object keys in key order (oldest first), page by page; from the day before ``since``."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        params: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.root,
+                                  "PaginationConfig": {"PageSize": self.page_size}}
+        if since is not None:
+            # A line's date is its erased_at's, written just before the upload: its object is never in an earlier
+            # UTC day, and at most a day later than the line's date in any offset.
+            params["StartAfter"] = f"{self.root}{since - timedelta(days=1):%Y/%m/%d}/"
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(**params):
+                for item in page.get("Contents", ()):
+                    if item["Key"].endswith(".jsonl"):
+                        yield item["Key"]
+        except (BotoCoreError, ClientError) as exc:
+            raise JournalError(f"erasure journal: cannot list s3://{self.bucket}/{self.root}: {exc}") from exc
+
+    def lines(self, *, since: date | None = None) -> Iterator[str]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        for key in self.keys(since=since):
+            try:
+                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            except (BotoCoreError, ClientError) as exc:
+                raise JournalError(f"erasure journal: cannot read s3://{self.bucket}/{key}: {exc}") from exc
+            # A damaged object costs its own lines (counted unreadable by the reader), not the replay.
+            yield from body.decode("utf-8", errors="replace").splitlines()
 
 
 def backend() -> JournalBackend:
@@ -103,9 +226,12 @@ def entry_line(entry: engine.JournalEntry, kinds: dict[str, str]) -> str:
 
 def journal_write(entries: Sequence[engine.JournalEntry]) -> None:
     """The engine's journal hook: one line per record, written before the erasure commits."""
-    digests = {d for entry in entries for d in entry.digests}
-    # The engine has just added these suppression entries in this transaction: they know each digest's kind.
-    kinds = dict(Suppression.objects.filter(digest__in=digests).values_list("digest", "kind")) if digests else {}
+    # The engine says each digest's kind; an entry made without them (older callers) is looked up in the
+    # suppression entries the engine has just added in this transaction.
+    kinds = {d: kind for entry in entries for d, kind in entry.kinds}
+    unknown = {d for entry in entries for d in entry.digests if d not in kinds}
+    if unknown:
+        kinds.update(Suppression.objects.filter(digest__in=unknown).values_list("digest", "kind"))
     backend().append([entry_line(entry, kinds) for entry in entries])
     logger.info("erasure journal: %d line(s) written (records #%s-#%s)", len(entries),
                 entries[0].record_id if entries else "-", entries[-1].record_id if entries else "-")
@@ -126,7 +252,7 @@ class Line:
 def read(*, since: date | None = None, journal: JournalBackend | None = None) -> tuple[list[Line], int]:
     """The journal's lines erased on or after ``since``, and how many lines could not be read."""
     found, unreadable = [], 0
-    for text in (journal or backend()).lines():
+    for text in (journal or backend()).lines(since=since):
         if not text.strip():
             continue
         try:

@@ -1,8 +1,10 @@
 """After restoring a backup: erase again everyone the erasure journal says was erased since a date.
 
-Reads the journal outside the database (``ERASURE_JOURNAL_PATH``), and erases again, through the engine with
-reason "replay", every listed subject who is present in the database and not erased; every journalled keyed
-hash goes back on the suppression list. Idempotent: run it again and it finds nothing left to do.
+Reads the journal outside the database (``ERASURE_JOURNAL_BACKEND``: the file ``ERASURE_JOURNAL_PATH`` or the
+bucket ``ERASURE_JOURNAL_S3_BUCKET``), and erases again, through the engine with reason "replay", every listed
+subject who is present in the database and not erased; every journalled keyed hash goes back on the suppression
+list. The whole journal since the date is read before anything changes: a journal that cannot be read stops the
+command with nothing done. Idempotent: run it again and it finds nothing left to do.
 """
 from __future__ import annotations
 
@@ -30,7 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count what would be erased; change nothing.")
 
     def handle(self, *args, **options) -> None:
-        result = journal.erasure_replay(since=options["since"], dry_run=options["dry_run"])
+        try:
+            result = journal.erasure_replay(since=options["since"], dry_run=options["dry_run"])
+        except journal.JournalError as exc:
+            # Reading comes first (nothing changed yet); a replayed erasure also writes to the journal, and one
+            # that cannot rolls its own chunk back. Either way, what is done stays done and a rerun goes on.
+            raise CommandError(_(
+                "The erasure journal could not be used (%(error)s). Chunks finished before stay done: run the "
+                "command again once the journal is reachable."
+            ) % {"error": exc}) from exc
         words = {
             "lines": result.lines, "subjects": result.subjects, "absent": result.absent, "already": result.already,
             "todo": result.to_redo, "redone": result.redone, "erased": result.erased,
