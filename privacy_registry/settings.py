@@ -290,9 +290,61 @@ RETENTION_SWEEP_SCHEDULE = _cron_fields(RETENTION_SWEEP_CRON)
 # only, replayed by `manage.py erasure_replay` after restoring a backup. Keep it off the database's volume.
 ERASURE_JOURNAL_PATH = Path(env.str("ERASURE_JOURNAL_PATH", default=str(VAR_DIR / "erasure-journal.jsonl")))
 ERASURE_JOURNAL_BACKEND = env.str("ERASURE_JOURNAL_BACKEND", default="retention.journal.FileJournal")
+# With ERASURE_JOURNAL_BACKEND=retention.journal.S3Journal: an S3-compatible bucket (AWS, MinIO, ...), one object
+# per erasure batch under the prefix. An empty endpoint means AWS; an empty region, boto3's default. Credentials:
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), each also as *_FILE; unset, boto3's own chain
+# (~/.aws, an instance or task role) applies.
+ERASURE_JOURNAL_S3_BUCKET = env.str("ERASURE_JOURNAL_S3_BUCKET", default="")
+ERASURE_JOURNAL_S3_PREFIX = env.str("ERASURE_JOURNAL_S3_PREFIX", default="erasure-journal").strip("/")
+ERASURE_JOURNAL_S3_ENDPOINT_URL = env.str("ERASURE_JOURNAL_S3_ENDPOINT_URL", default="")
+ERASURE_JOURNAL_S3_REGION = env.str("ERASURE_JOURNAL_S3_REGION", default="")
+ERASURE_JOURNAL_S3_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+ERASURE_JOURNAL_S3_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
+ERASURE_JOURNAL_S3_SESSION_TOKEN = env.str("AWS_SESSION_TOKEN", default="")
+if ERASURE_JOURNAL_BACKEND == "retention.journal.S3Journal":
+    if not ERASURE_JOURNAL_S3_BUCKET:
+        raise ImproperlyConfigured("ERASURE_JOURNAL_S3_BUCKET must name the bucket of the S3 erasure journal")
+    # The rule of retention.journal.S3_BUCKET_NAME (settings cannot import the app), which S3 and MinIO share.
+    _bucket = ERASURE_JOURNAL_S3_BUCKET
+    if not (3 <= len(_bucket) <= 63 and set(_bucket) <= set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+            and _bucket[0] not in ".-" and _bucket[-1] not in ".-"):
+        raise ImproperlyConfigured(
+            "ERASURE_JOURNAL_S3_BUCKET must be a bucket name (3-63 lowercase letters, digits, dots and hyphens), "
+            f"not {ERASURE_JOURNAL_S3_BUCKET!r}"
+        )
+    if ERASURE_JOURNAL_S3_ENDPOINT_URL and not ERASURE_JOURNAL_S3_ENDPOINT_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("ERASURE_JOURNAL_S3_ENDPOINT_URL must be an http(s):// URL")
+    if bool(ERASURE_JOURNAL_S3_ACCESS_KEY_ID) != bool(ERASURE_JOURNAL_S3_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (or neither)")
 
 # Vendor follow-ups after an erasure (Art. 17(2), 19). Secrets from the environment or *_FILE.
 PROCESSOR_ERASURE_WEBHOOK_SECRET = env.str("PROCESSOR_ERASURE_WEBHOOK_SECRET", default="")
+
+
+def _webhook_secrets(text: str) -> dict[str, str]:
+    """Per-vendor webhook secrets, a JSON object of name → secret (the names are what an erasure channel stores).
+    Errors name the variable and the offending name, never a value: the values are secrets."""
+    import json
+    import re
+
+    name = "PROCESSOR_ERASURE_WEBHOOK_SECRETS"
+    if not text.strip():
+        return {}
+    try:
+        secrets = json.loads(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON object of secret names to secrets") from None
+    if not isinstance(secrets, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of secret names to secrets")
+    for key, value in secrets.items():
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,49}", key):
+            raise ImproperlyConfigured(f"{name}: {key[:50]!r} is not a secret name (a-z, 0-9, '.', '_', '-')")
+        if not isinstance(value, str) or not value.strip():
+            raise ImproperlyConfigured(f"{name}: the secret {key!r} must be a non-empty string")
+    return secrets
+
+
+PROCESSOR_ERASURE_WEBHOOK_SECRETS = _webhook_secrets(env.str("PROCESSOR_ERASURE_WEBHOOK_SECRETS", default=""))
 HUBSPOT_API_BASE = env.str("HUBSPOT_API_BASE", default="https://api.hubapi.com")
 HUBSPOT_ACCESS_TOKEN = env.str("HUBSPOT_ACCESS_TOKEN", default="")
 HUBSPOT_ID_PROPERTY = env.str("HUBSPOT_ID_PROPERTY", default="hs_object_id")

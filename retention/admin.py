@@ -187,25 +187,26 @@ class ErasureRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ProcessorErasure)
 class ProcessorErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """What each vendor was told and whether it confirmed; failures show why. Never the outside id."""
+    """What each vendor was told (erase, or restrict processing) and whether it confirmed; failures show why.
+    Never the outside id."""
 
-    list_display = ("__str__", "system", "channel", "status", "attempts", "reminders", "last_error", "sent_at",
-                    "next_attempt_at", "confirmed_at", "erasure_record")
+    list_display = ("__str__", "kind", "system", "channel", "status", "attempts", "reminders", "last_error",
+                    "sent_at", "next_attempt_at", "confirmed_at", "erasure_record")
     list_select_related = ("system", "erasure_record")
-    list_filter = ("status", "channel")
+    list_filter = ("kind", "status", "channel")
     search_fields = ("=subject__id", "=erasure_record__id")
     search_help_text = _("A subject's number, or an erasure record's number.")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    fields = ("erasure_record", "subject_id", "system", "system_record", "channel", "status", "attempts", "reminders",
-              "last_error", "next_attempt_at", "sent_at", "confirmed_at", "confirmed_by", "created_at")
+    fields = ("kind", "erasure_record", "subject_id", "system", "system_record", "channel", "status", "attempts",
+              "reminders", "last_error", "next_attempt_at", "sent_at", "confirmed_at", "confirmed_by", "created_at")
     readonly_fields = fields
     actions = ["mark_confirmed", "retry_now"]
 
     def has_followup_permission(self, request) -> bool:
         return request.user.has_perm("retention.change_processorerasure")
 
-    @admin.action(description=_("Mark confirmed by the vendor (empties the stored id)"), permissions=["followup"])
+    @admin.action(description=_("Mark confirmed by the vendor (empties any stored id)"), permissions=["followup"])
     def mark_confirmed(self, request: HttpRequest, queryset) -> None:
         closed = followups.followups_confirm(followup_ids=queryset.values_list("pk", flat=True), actor=request.user)
         self.message_user(request, ngettext("%(n)d follow-up confirmed.", "%(n)d follow-ups confirmed.", closed)
@@ -221,7 +222,9 @@ class ProcessorErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(SystemErasureChannel)
 class SystemErasureChannelAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "system", "channel", "webhook_url")
+    """The secret itself is never here: only its name, checked against the environment when saved."""
+
+    list_display = ("__str__", "system", "channel", "webhook_url", "secret_name")
     list_select_related = ("system",)
     list_filter = ("channel",)
 

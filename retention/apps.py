@@ -37,7 +37,7 @@ class RetentionConfig(AppConfig):
         # transaction must not scrub it in the same breath.
         declare(
             "retention.ProcessorErasure", subject_path=None, fields={"external_id_sealed": Scrub.fixed("")},
-            not_personal=["channel", "status", "last_error"],
+            not_personal=["kind", "channel", "status", "last_error"],
         )
         demo.register("retention", retention_demo.load)
 

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -428,6 +429,10 @@ class ErasureRecord(models.Model):
 # --- vendor follow-ups (Art. 17(2), 19) -----------------------------------------------------------------------
 
 
+# The name a SystemErasureChannel gives its webhook secret (the key in PROCESSOR_ERASURE_WEBHOOK_SECRETS).
+WEBHOOK_SECRET_NAME = r"^[a-z0-9][a-z0-9_.-]{0,49}\Z"
+
+
 class ErasureChannel(models.TextChoices):
     EMAIL = "email", _("e-mail to the vendor's privacy contact")
     WEBHOOK = "webhook", _("signed JSON webhook")
@@ -435,7 +440,12 @@ class ErasureChannel(models.TextChoices):
 
 
 class SystemErasureChannel(models.Model):
-    """How a system's vendor is told about an erasure, when not by e-mail to its privacy contact (the default)."""
+    """How a system's vendor is told about an erasure, when not by e-mail to its privacy contact (the default).
+
+    A webhook is signed with the secret its ``secret_name`` names in PROCESSOR_ERASURE_WEBHOOK_SECRETS (the
+    environment or a ``_FILE``), or with PROCESSOR_ERASURE_WEBHOOK_SECRET when it names none. Only the name is
+    stored here: a dump of the database holds no secret.
+    """
 
     system = models.OneToOneField(
         "privacy_registry.System", on_delete=models.CASCADE, related_name="erasure_channel",
@@ -445,7 +455,15 @@ class SystemErasureChannel(models.Model):
                                default=ErasureChannel.EMAIL)
     webhook_url = models.URLField(
         _("webhook URL"), blank=True,
-        help_text=_("Webhook only. The body is signed with PROCESSOR_ERASURE_WEBHOOK_SECRET (HMAC-SHA256)."),
+        help_text=_("Webhook only. The body is signed with HMAC-SHA256 under the secret named below."),
+    )
+    secret_name = models.CharField(
+        _("webhook secret name"), max_length=50, blank=True,
+        validators=[RegexValidator(WEBHOOK_SECRET_NAME, _("Lower-case letters, digits, '.', '_' and '-' only."))],
+        help_text=_(
+            "Webhook only. The name of this vendor's secret in PROCESSOR_ERASURE_WEBHOOK_SECRETS (set in the "
+            "environment, never here). Empty: the shared PROCESSOR_ERASURE_WEBHOOK_SECRET."
+        ),
     )
 
     class Meta:
@@ -456,17 +474,39 @@ class SystemErasureChannel(models.Model):
         return str(_("Erasure channel of system #%(id)s") % {"id": self.system_id})
 
     def clean(self) -> None:
+        errors = {}
         if self.channel == ErasureChannel.WEBHOOK and not self.webhook_url:
-            raise ValidationError({"webhook_url": _("A webhook channel needs its URL.")})
+            errors["webhook_url"] = _("A webhook channel needs its URL.")
+        if self.channel != ErasureChannel.WEBHOOK:
+            if self.secret_name:
+                errors["secret_name"] = _("Only a webhook is signed: leave the secret name empty.")
+        elif self.secret_name and self.secret_name not in settings.PROCESSOR_ERASURE_WEBHOOK_SECRETS:
+            errors["secret_name"] = _(
+                "No webhook secret named %(name)s is configured: add it to PROCESSOR_ERASURE_WEBHOOK_SECRETS "
+                "in the environment first."
+            ) % {"name": self.secret_name}
+        elif not self.secret_name and not settings.PROCESSOR_ERASURE_WEBHOOK_SECRET:
+            errors["secret_name"] = _(
+                "PROCESSOR_ERASURE_WEBHOOK_SECRET is not set: name this vendor's secret in "
+                "PROCESSOR_ERASURE_WEBHOOK_SECRETS, or set the shared one."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProcessorErasure(models.Model):
-    """One vendor to tell about one erasure, tracked until the vendor confirms (Art. 17(2), 19).
+    """One vendor to tell about one erasure or restriction, tracked until the vendor confirms (Art. 17(2), 19).
 
-    The vendor needs the person's id in its own system, which the erasure replaces by a keyed hash. So the id
-    is captured before the scrub and kept here *sealed* (encrypted under a key outside the database, see
-    ``retention.followups``) until the vendor confirms; confirming empties it. Nothing else here is personal:
-    ``last_error`` holds status codes and exception names, never a response body.
+    Erasure: the vendor needs the person's id in its own system, which the erasure replaces by a keyed hash. So
+    the id is captured before the scrub and kept here *sealed* (encrypted under a key outside the database, see
+    ``retention.followups``) until the vendor confirms; confirming empties it. Restriction: the subject's system
+    record keeps its id, so nothing is copied here; the notice reads it when it is sent. Nothing else here is
+    personal: ``last_error`` holds status codes, exception names and setting names, never a response body.
+
+    At most one row per erasure record and system record (per erasure record and system for a row without one),
+    and one not-yet-linked capture per system record: a batch delivered twice, a hook run twice or a replay opens
+    nothing twice. ``system_record`` keeps its id when the system record is deleted (no database constraint, like
+    ``subject``): set to null instead, two such rows of one record in one system would collide.
     """
 
     class Status(models.TextChoices):
@@ -475,10 +515,15 @@ class ProcessorErasure(models.Model):
         CONFIRMED = "confirmed", _("confirmed by the vendor")
         FAILED = "failed", _("failed: needs a person")
 
+    class Kind(models.TextChoices):
+        ERASURE = "erasure", _("erasure (Art. 17(2), 19)")
+        RESTRICTION = "restriction", _("restriction of processing (Art. 18, 19)")
+
     erasure_record = models.ForeignKey(
         ErasureRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="processor_erasures",
         verbose_name=_("erasure record"), help_text=_("Empty only inside the erasure's own transaction."),
     )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ERASURE)
     subject = models.ForeignKey(
         DataSubject, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
         verbose_name=_("data subject"),
@@ -488,8 +533,8 @@ class ProcessorErasure(models.Model):
         verbose_name=_("system"),
     )
     system_record = models.ForeignKey(
-        "subjects.SystemRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("system record"),
+        "subjects.SystemRecord", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name=_("system record"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=ErasureChannel.choices,
                                default=ErasureChannel.EMAIL)
@@ -506,7 +551,7 @@ class ProcessorErasure(models.Model):
     )
     external_id_sealed = models.TextField(
         _("id in the vendor's system (sealed)"), blank=True, editable=False,
-        help_text=_("Encrypted; emptied when the vendor confirms."),
+        help_text=_("Encrypted; emptied when the vendor confirms. Empty for a restriction notice."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -515,6 +560,21 @@ class ProcessorErasure(models.Model):
         verbose_name = _("vendor follow-up")
         verbose_name_plural = _("vendor follow-ups")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="processor_erasure_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["erasure_record", "system_record"], condition=Q(system_record__isnull=False),
+                name="processor_erasure_once_per_system_record",
+            ),
+            models.UniqueConstraint(
+                fields=["erasure_record", "system"], condition=Q(system_record__isnull=True),
+                name="processor_erasure_once_per_system",
+            ),
+            # Captured before the scrub, not linked to its record yet: once per system record.
+            models.UniqueConstraint(
+                fields=["system_record"], condition=Q(erasure_record__isnull=True, system_record__isnull=False),
+                name="processor_erasure_one_open_capture",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("Follow-up #%(id)s (system #%(system)s)") % {"id": self.pk, "system": self.system_id})

@@ -1,10 +1,18 @@
-"""How a vendor is told to erase someone: e-mail to its privacy contact (the default), a signed JSON webhook, or
-HubSpot's GDPR delete endpoint.
+"""How a vendor is told to erase someone, or to restrict processing: e-mail to its privacy contact (the default),
+a signed JSON webhook, or HubSpot's GDPR delete endpoint.
 
-What a notice holds: our reference, the system's and vendor's names, the erasure date, and the person's id *in
-the vendor's own system*, which the vendor already holds and needs to find them. Never their e-mail, name or
-anything else we hold. Errors name a status code or an exception class, never a response body (it may echo the
-id). Each notifier raises ``NotifierError``: transient (time-outs, 5xx, 429) is retried, anything else is not.
+What a notice holds: our reference, the system's and vendor's names, the date, what to do (erase or restrict),
+and the person's id *in the vendor's own system*, which the vendor already holds and needs to find them. Never
+their e-mail, name or anything else we hold. Errors name a status code, an exception class or a setting, never a
+response body (it may echo the id) nor a secret. Each notifier raises ``NotifierError``: transient (time-outs,
+5xx, 429) is retried, anything else is not.
+
+- Webhook secrets: a channel's ``secret_name`` picks its vendor's secret from PROCESSOR_ERASURE_WEBHOOK_SECRETS
+  (environment or file); no name, the shared PROCESSOR_ERASURE_WEBHOOK_SECRET. A name that is not configured
+  fails the follow-up at once (not retried: waiting does not configure it), saying which name.
+- Restriction (Art. 18, 19): HubSpot has no endpoint that restricts processing of a contact, so a HubSpot
+  system's vendor is told by e-mail to its privacy contact instead; a vendor without one fails the follow-up,
+  saying so, for a person to tell the vendor by hand.
 """
 from __future__ import annotations
 
@@ -36,8 +44,9 @@ class Notice:
     system: str
     vendor: str
     external_id: str
-    erased_on: date
+    erased_on: date  # the day of the erasure, or of the restriction
     reminder: bool = False
+    restriction: bool = False
 
 
 class NotifierError(Exception):
@@ -46,14 +55,23 @@ class NotifierError(Exception):
         self.transient = transient
 
 
+HUBSPOT_CANNOT_RESTRICT = ("HubSpot has no restriction endpoint and the vendor has no privacy contact e-mail: "
+                           "tell the vendor by hand, then mark confirmed")
+
+
 def notify(channel: str, notice: Notice, *, system: System) -> str:
     if channel == ErasureChannel.WEBHOOK:
         config = getattr(system, "erasure_channel", None)
-        return webhook_notify(notice, url=config.webhook_url if config else "")
-    if channel == ErasureChannel.HUBSPOT:
-        return hubspot_notify(notice)
+        return webhook_notify(notice, url=config.webhook_url if config else "",
+                              secret_name=config.secret_name if config else "")
     vendor = system.vendor
-    return email_notify(notice, recipient=vendor.privacy_contact_email if vendor else "")
+    recipient = vendor.privacy_contact_email if vendor else ""
+    if channel == ErasureChannel.HUBSPOT and not notice.restriction:
+        return hubspot_notify(notice)
+    configured = getattr(getattr(system, "erasure_channel", None), "channel", ErasureChannel.EMAIL)
+    if notice.restriction and not recipient and configured == ErasureChannel.HUBSPOT:
+        raise NotifierError(HUBSPOT_CANNOT_RESTRICT, transient=False)
+    return email_notify(notice, recipient=recipient)
 
 
 # --- e-mail -------------------------------------------------------------------------------------------------
@@ -64,9 +82,22 @@ def email_notify(notice: Notice, *, recipient: str) -> str:
         raise NotifierError("the vendor has no privacy contact e-mail", transient=False)
     words = {"reference": notice.reference, "system": notice.system, "vendor": notice.vendor,
              "external_id": notice.external_id, "date": notice.erased_on.isoformat()}
-    subject = (_("Reminder: erasure request %(reference)s") if notice.reminder
-               else _("Erasure request %(reference)s")) % words
-    body = _(
+    if notice.restriction:
+        subject, body = _restriction_email(notice.reminder)
+        subject, body = subject % words, body % words
+    else:
+        subject = (_("Reminder: erasure request %(reference)s") if notice.reminder
+                   else _("Erasure request %(reference)s")) % words
+        body = _erasure_email() % words
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    except OSError as exc:  # smtplib's errors are OSErrors: the mail server may be back later
+        raise NotifierError(f"mail not sent ({type(exc).__name__})", transient=True) from exc
+    return SENT
+
+
+def _erasure_email() -> str:
+    return _(
         "Dear %(vendor)s privacy team,\n\n"
         "On %(date)s we erased a data subject at their request or at the end of our retention period. Under "
         "Art. 17(2) and 19 GDPR we ask you to erase the personal data you process for us about the same person.\n\n"
@@ -74,12 +105,23 @@ def email_notify(notice: Notice, *, recipient: str) -> str:
         "Their id in your system: %(external_id)s\n"
         "Our reference: %(reference)s\n\n"
         "Please reply quoting our reference once the data is erased.\n"
-    ) % words
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    except OSError as exc:  # smtplib's errors are OSErrors: the mail server may be back later
-        raise NotifierError(f"mail not sent ({type(exc).__name__})", transient=True) from exc
-    return SENT
+    )
+
+
+def _restriction_email(reminder: bool) -> tuple[str, str]:
+    subject = (_("Reminder: restriction of processing %(reference)s") if reminder
+               else _("Restriction of processing %(reference)s"))
+    body = _(
+        "Dear %(vendor)s privacy team,\n\n"
+        "On %(date)s we restricted the processing of a data subject's personal data (Art. 18 GDPR). Under Art. 19 "
+        "GDPR we ask you to restrict the processing of the personal data you process for us about the same "
+        "person: keep it stored, but do not otherwise process it until we tell you the restriction is lifted.\n\n"
+        "System: %(system)s\n"
+        "Their id in your system: %(external_id)s\n"
+        "Our reference: %(reference)s\n\n"
+        "Please reply quoting our reference once processing is restricted.\n"
+    )
+    return subject, body
 
 
 # --- HTTP ---------------------------------------------------------------------------------------------------
@@ -104,8 +146,19 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def webhook_payload(notice: Notice) -> dict[str, Any]:
+    if notice.restriction:
+        return {
+            "type": "restriction_notice",
+            "action": "restrict",
+            "reference": notice.reference,
+            "system": notice.system,
+            "external_id": notice.external_id,
+            "restricted_on": notice.erased_on.isoformat(),
+            "reminder": notice.reminder,
+        }
     return {
         "type": "erasure_request",
+        "action": "erase",
         "reference": notice.reference,
         "system": notice.system,
         "external_id": notice.external_id,
@@ -114,10 +167,25 @@ def webhook_payload(notice: Notice) -> dict[str, Any]:
     }
 
 
-def webhook_notify(notice: Notice, *, url: str) -> str:
-    secret = settings.PROCESSOR_ERASURE_WEBHOOK_SECRET
-    if not url or not secret:
-        raise NotifierError("webhook URL or PROCESSOR_ERASURE_WEBHOOK_SECRET not set", transient=False)
+def webhook_secret(secret_name: str = "") -> str:
+    """The secret a channel signs with: its own, by name, or the shared one. Raises a permanent ``NotifierError``
+    naming the missing setting or name (never a value)."""
+    if secret_name:
+        secret = settings.PROCESSOR_ERASURE_WEBHOOK_SECRETS.get(secret_name, "")
+        if not secret:
+            raise NotifierError(f"webhook secret {secret_name!r} is not configured in "
+                                "PROCESSOR_ERASURE_WEBHOOK_SECRETS", transient=False)
+        return secret
+    if not settings.PROCESSOR_ERASURE_WEBHOOK_SECRET:
+        raise NotifierError("PROCESSOR_ERASURE_WEBHOOK_SECRET not set and the channel names no secret",
+                            transient=False)
+    return settings.PROCESSOR_ERASURE_WEBHOOK_SECRET
+
+
+def webhook_notify(notice: Notice, *, url: str, secret_name: str = "") -> str:
+    if not url:
+        raise NotifierError("webhook URL not set", transient=False)
+    secret = webhook_secret(secret_name)
     body = json.dumps(webhook_payload(notice), sort_keys=True).encode()
     _post(url, body, {SIGNATURE_HEADER: sign(body, secret)})
     return SENT
