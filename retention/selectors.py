@@ -6,9 +6,12 @@ which the (activity, date) index of each Engagement trigger answers with a range
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import islice
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from subjects.models import DataSubject, Engagement
 
@@ -103,11 +106,58 @@ def held_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) ->
     return _candidates(rule=rule, as_of=as_of, phase=phase).filter(_held(rule=rule, as_of=as_of))
 
 
-def in_other_activity(*, rule: RetentionRule) -> Exists:
-    """Whether the engagement's subject is also in another activity, which still needs them."""
-    return Exists(
-        Engagement.objects.filter(subject_id=OuterRef("subject_id")).exclude(activity_id=rule.activity_id)
+def due_and_held_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> tuple[int, int]:
+    """How many engagements are due in ``phase``, and how many more a legal hold keeps: one scan, one query."""
+    held = _held(rule=rule, as_of=as_of)
+    counts = _candidates(rule=rule, as_of=as_of, phase=phase).aggregate(
+        due=Count("pk", filter=~held), held=Count("pk", filter=held)
     )
+    return counts["due"], counts["held"]
+
+
+def in_other_activity(*, rule: RetentionRule, subject_ref: str = "subject_id") -> Exists:
+    """Whether the engagement's subject (or, with ``subject_ref="pk"``, the subject) is also in another activity,
+    which still needs them."""
+    return Exists(
+        Engagement.objects.filter(subject_id=OuterRef(subject_ref)).exclude(activity_id=rule.activity_id)
+    )
+
+
+def subjects_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[DataSubject]:
+    """The subjects with an engagement due under ``rule`` in ``phase`` (see ``engagements_due``). The state
+    condition is on the subject's own row, so a locking read re-checks it on a row changed concurrently."""
+    subjects = DataSubject.objects.filter(
+        Exists(engagements_due(rule=rule, as_of=as_of, phase=phase).filter(subject_id=OuterRef("pk")))
+    )
+    if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
+        return subjects.filter(state=DataSubject.State.ACTIVE)
+    return subjects.exclude(state=DataSubject.State.ERASED)
+
+
+def due_subject_id_chunks(*, rule: RetentionRule, as_of: date, phase: Phase, size: int) -> Iterator[list[int]]:
+    """Every subject due under ``rule`` in ``phase`` on ``as_of``, by id, in chunks of ``size``.
+
+    On PostgreSQL one query, read through a server-side cursor (``WITH HOLD`` outside a transaction, so it
+    outlives the chunks' own transactions): the due rows are found and sorted once, not once per chunk, and only
+    a chunk at a time is held here. Elsewhere (SQLite: reading a table while writing it on the same connection is
+    undefined there) the next chunk is ``subject_id > last`` with ``LIMIT``. Either way the set is the one due
+    when the run started; each chunk re-checks due-ness under its row locks.
+    """
+    if connection.vendor != "postgresql" or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        last = 0
+        while True:
+            ids = due_subject_ids(rule=rule, as_of=as_of, phase=phase, after=last, limit=size)
+            if ids:
+                yield ids
+            if len(ids) < size:
+                return
+            last = ids[-1]
+    rows = (
+        engagements_due(rule=rule, as_of=as_of, phase=phase).order_by("subject_id")
+        .values_list("subject_id", flat=True).iterator(chunk_size=size)
+    )
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def due_subject_ids(

@@ -7,8 +7,9 @@ Design note (the sweep).
   SweepRun row. A second run started meanwhile records itself as locked out and does nothing. A "running" row
   left by a killed worker is recognised as stale (on PostgreSQL: nobody holds the lock; elsewhere: older than
   ``RETENTION_SWEEP_STALE_AFTER_HOURS``), closed as failed, and the new run goes ahead.
-- Chunks, each its own transaction (``engine.sweep_rule_batch``): the next chunk is ``subject_id > last``
-  with ``LIMIT``, never ``OFFSET``; the run stops when a chunk comes back short. Each chunk is logged with
+- Chunks, each its own transaction (``engine.sweep_rule_batch``): the due subjects are read once, in id order,
+  a chunk at a time (``selectors.due_subject_id_chunks``: a server-side cursor on PostgreSQL, keyset pages
+  elsewhere); never ``OFFSET``. Each chunk is logged with
   counts and ids, and the run's counts are saved after each chunk, so the admin shows progress.
 - A chunk that fails is rolled back whole; its subjects are counted as failed, the run goes on with the next
   chunk and ends as failed (the Celery task then retries; reruns pick the failed subjects up again).
@@ -208,11 +209,7 @@ def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) ->
 
 def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_counts: dict, errors: list[str]):
     for phase, _action in rule.phases():
-        last = 0
-        while True:
-            ids = selectors.due_subject_ids(rule=rule, as_of=run.as_of, phase=phase, after=last, limit=run.chunk_size)
-            if not ids:
-                break
+        for ids in selectors.due_subject_id_chunks(rule=rule, as_of=run.as_of, phase=phase, size=run.chunk_size):
             try:
                 result = engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
             except Exception as exc:  # one bad chunk must not stop the others; the run ends as failed
@@ -224,10 +221,7 @@ def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_
             else:
                 for key, value in result.counts().items():
                     counts[key] += value
-            last = ids[-1]
             SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
-            if len(ids) < run.chunk_size:
-                break
 
 
 def sweep_run(
@@ -268,8 +262,9 @@ def sweep_run(
             for rule in selectors.rules_swept().select_related("activity"):
                 counts = run.counts[str(rule.pk)] = dict.fromkeys(COUNT_KEYS, 0)
                 for phase, _action in rule.phases():
-                    counts["due"] += selectors.engagements_due(rule=rule, as_of=as_of, phase=phase).count()
-                    counts["held"] += selectors.held_due(rule=rule, as_of=as_of, phase=phase).count()
+                    due, held = selectors.due_and_held_counts(rule=rule, as_of=as_of, phase=phase)
+                    counts["due"] += due
+                    counts["held"] += held
                 if dry_run:
                     run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
                 elif counts["due"]:
