@@ -29,8 +29,8 @@ COPY . .
 # out with that owner (Docker copies the image folder's owner into an empty volume).
 RUN DJANGO_VAR_DIR=/tmp/build-var python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-var \
-    && mkdir -p "$DJANGO_VAR_DIR/media" \
-    && chown -R app:app "$DJANGO_VAR_DIR"
+    && mkdir -p "$DJANGO_VAR_DIR/media" /var/lib/privacy-registry-journal \
+    && chown -R app:app "$DJANGO_VAR_DIR" /var/lib/privacy-registry-journal
 
 # The probe sends the first allowed host name (others answer 400) and X-Forwarded-Proto: https (as the
 # proxy does; otherwise SECURE_SSL_REDIRECT answers 301). /healthz answers 200 only when the database and

@@ -119,6 +119,17 @@ def test_compose_commands_gunicorn_worker_and_beat_with_its_schedule_in_a_volume
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
 
 
+def test_compose_keeps_the_erasure_journal_in_a_volume_shared_by_every_service_that_erases():
+    services = COMPOSE["services"]
+    journal_dir = str(Path(services["web"]["environment"]["ERASURE_JOURNAL_PATH"]).parent)
+    for name in ("web", "worker"):  # the admin's "erase now", and the sweep
+        mounts = dict(volume.split(":", 1)[::-1] for volume in services[name]["volumes"])
+        assert journal_dir in mounts, name
+        assert mounts[journal_dir] in COMPOSE["volumes"]
+    # The app user owns the folder in the image, so a fresh named volume starts writable.
+    assert journal_dir in (BASE_DIR / "Dockerfile").read_text()
+
+
 def test_compose_production_environment_turns_every_switch_on():
     env = COMPOSE["services"]["web"]["environment"]
     assert env["DJANGO_DEBUG"] == "false"
