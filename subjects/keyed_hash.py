@@ -42,7 +42,8 @@ def normalise_phone(value: str | None) -> str:
 def keyed_hash(value: str, *, purpose: str, key: str | None = None) -> str:
     """Hex HMAC-SHA256 of ``value`` for ``purpose`` under the suppression key (or ``key``)."""
     secret = (key if key is not None else settings.SUPPRESSION_HMAC_KEY).encode()
-    return hmac.new(secret, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot C path, several times faster than an HMAC object (a sweep hashes 200,000).
+    return hmac.digest(secret, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hex()
 
 
 # The kinds of identifier on the suppression list (subjects.Suppression.Kind has the same values).
