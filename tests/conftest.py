@@ -53,3 +53,13 @@ def auditor_client(client, django_user_model, db):
 @pytest.fixture
 def superuser_client(client, django_user_model, db):
     return _staff_client(client, django_user_model, group=None, superuser=True)
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The vendor follow-up sends an erasure would enqueue, collected here instead of going to the broker."""
+    from retention import followups
+
+    sent: list[int] = []
+    monkeypatch.setattr(followups, "enqueue", lambda ids: sent.extend(ids))
+    return sent

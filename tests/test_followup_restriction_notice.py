@@ -44,13 +44,6 @@ def _settings(settings):
     settings.HUBSPOT_ACCESS_TOKEN = "pat-test-token"
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    sent: list[int] = []
-    monkeypatch.setattr(followups, "enqueue", lambda ids: sent.extend(ids))
-    return sent
-
-
 def _system(channel: str | None = None, *, contact: str = CONTACT, **kwargs):
     system = f.SystemFactory(vendor=f.VendorFactory(privacy_contact_email=contact))
     if channel is not None:

@@ -39,13 +39,6 @@ def _settings(settings):
     settings.PROCESSOR_ERASURE_WEBHOOK_SECRETS = {"acme": ACME, "globex": GLOBEX}
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    sent: list[int] = []
-    monkeypatch.setattr(followups, "enqueue", lambda ids: sent.extend(ids))
-    return sent
-
-
 class _Verifier(BaseHTTPRequestHandler):
     """A vendor's endpoint: 204 when the body's signature verifies under the vendor's secret, 401 otherwise."""
 

@@ -36,13 +36,6 @@ def _settings(settings):
     settings.PROCESSOR_ERASURE_MAX_ATTEMPTS = 3
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    sent: list[int] = []
-    monkeypatch.setattr(followups, "enqueue", lambda ids: sent.extend(ids))
-    return sent
-
-
 class _Recorder(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server's name)
         length = int(self.headers["Content-Length"])
