@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
-	$(VENV)/bin/honcho start -f Procfile
+	$(VENV)/bin/honcho start -f Procfile --port $${PORT:-8000}
 
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
