@@ -101,11 +101,6 @@ def engagements_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FI
     return _candidates(rule=rule, as_of=as_of, phase=phase).exclude(_held(rule=rule, as_of=as_of))
 
 
-def held_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[Engagement]:
-    """The engagements that would be due but are kept by a legal hold (reported by the sweep as held)."""
-    return _candidates(rule=rule, as_of=as_of, phase=phase).filter(_held(rule=rule, as_of=as_of))
-
-
 def due_and_held_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> tuple[int, int]:
     """How many engagements are due in ``phase``, and how many more a legal hold keeps: one scan, one query."""
     held = _held(rule=rule, as_of=as_of)
