@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -205,32 +206,39 @@ def child_sweep(database: str, chunk_size: int | None) -> None:
     use(database)
     from retention import engine, services
 
-    queries = {"total": 0, "in_batches": 0}
+    queries = {"total": 0}
     per_batch: list[int] = []
-
     slowest: dict[str, float] = {}
+    lock = threading.Lock()  # chunks run on RETENTION_SWEEP_WORKERS threads, each with its own connection
 
-    def counter(execute, sql, params, many, context):
-        queries["total"] += 1
-        t0 = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            slowest[sql[:160]] = slowest.get(sql[:160], 0.0) + time.perf_counter() - t0
+    def counting(tally: list[int]):
+        def counter(execute, sql, params, many, context):
+            tally[0] += 1
+            t0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent = time.perf_counter() - t0
+                with lock:
+                    queries["total"] += 1
+                    slowest[sql[:160]] = slowest.get(sql[:160], 0.0) + spent
+        return counter
 
     original = engine.sweep_rule_batch
 
     def counted_batch(**kwargs):
-        before = queries["total"]
+        tally = [0]
         try:
-            return original(**kwargs)
+            with connection.execute_wrapper(counting(tally)):  # this thread's connection
+                return original(**kwargs)
         finally:
-            per_batch.append(queries["total"] - before)
+            with lock:
+                per_batch.append(tally[0])
 
     engine.sweep_rule_batch = counted_batch
     connection.ensure_connection()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with connection.execute_wrapper(counter):
+    with connection.execute_wrapper(counting([0])):
         t0 = time.perf_counter()
         run = services.sweep_run(as_of=AS_OF, chunk_size=chunk_size)
         seconds = time.perf_counter() - t0
@@ -240,17 +248,21 @@ def child_sweep(database: str, chunk_size: int | None) -> None:
     print(json.dumps({
         "seconds": seconds, "status": run.status, "totals": run.totals(), "batches": len(per_batch),
         "queries_per_batch": sorted(set(per_batch)), "queries_total": queries["total"],
-        "chunk_size": run.chunk_size, "rss_peak_kb": rss_peak, "rss_before_sweep_kb": rss_before,
+        "chunk_size": run.chunk_size, "workers": services._sweep_workers(), "rss_peak_kb": rss_peak,
+        "rss_before_sweep_kb": rss_before,
         "journal_hooks": len(engine._journal_hooks), "erased_hooks": len(engine._erased_hooks),
     }), flush=True)
 
 
-def run_product_sweep(database: str, chunk_size: int | None) -> dict:
+def run_product_sweep(database: str, chunk_size: int | None, workers: int | None = None) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child-sweep", database]
     if chunk_size:
         command += ["--chunk-size", str(chunk_size)]
+    env = os.environ.copy()
+    if workers:
+        env["RETENTION_SWEEP_WORKERS"] = str(workers)
     connections.close_all()
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"the sweep's child process failed ({done.returncode})")

@@ -260,13 +260,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Retention sweep (retention app). The beat schedule itself is in privacy_registry/celery.py.
 # Cron fields "minute hour day-of-month month day-of-week", in CELERY_TIMEZONE; nightly by default.
 RETENTION_SWEEP_CRON = env.str("RETENTION_SWEEP_CRON", default="30 2 * * *")
-RETENTION_SWEEP_CHUNK_SIZE = env.int("RETENTION_SWEEP_CHUNK_SIZE", default=1000)
+RETENTION_SWEEP_CHUNK_SIZE = env.int("RETENTION_SWEEP_CHUNK_SIZE", default=2000)
+# Chunks erased at once, each on its own database connection (PostgreSQL; elsewhere, and inside a caller's
+# transaction, chunks run one after another on the caller's connection).
+RETENTION_SWEEP_WORKERS = env.int("RETENTION_SWEEP_WORKERS", default=2)
 # When on, an acting sweep only carries out a dry-run preview that a DPO approved in the admin.
 RETENTION_REQUIRE_APPROVAL = env.bool("RETENTION_REQUIRE_APPROVAL", default=False)
 # Without PostgreSQL's advisory lock, a "running" sweep row older than this is taken for a killed worker's.
 RETENTION_SWEEP_STALE_AFTER_HOURS = env.int("RETENTION_SWEEP_STALE_AFTER_HOURS", default=12)
-if RETENTION_SWEEP_CHUNK_SIZE < 1 or RETENTION_SWEEP_STALE_AFTER_HOURS < 1:
-    raise ImproperlyConfigured("RETENTION_SWEEP_CHUNK_SIZE and RETENTION_SWEEP_STALE_AFTER_HOURS must be at least 1")
+if min(RETENTION_SWEEP_CHUNK_SIZE, RETENTION_SWEEP_WORKERS, RETENTION_SWEEP_STALE_AFTER_HOURS) < 1:
+    raise ImproperlyConfigured(
+        "RETENTION_SWEEP_CHUNK_SIZE, RETENTION_SWEEP_WORKERS and RETENTION_SWEEP_STALE_AFTER_HOURS must be at least 1"
+    )
 
 
 def _cron_fields(expression: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 
 from subjects.models import DataSubject, Engagement
 
@@ -101,6 +101,14 @@ def engagements_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FI
     return _candidates(rule=rule, as_of=as_of, phase=phase).exclude(_held(rule=rule, as_of=as_of))
 
 
+def held_count(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> int:
+    """How many engagements would be due in ``phase`` but for a legal hold. No scan of the engagements when no
+    hold is in force at all, the usual night."""
+    if not holds_active(as_of=as_of).exists():
+        return 0
+    return _candidates(rule=rule, as_of=as_of, phase=phase).filter(_held(rule=rule, as_of=as_of)).count()
+
+
 def due_and_held_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> tuple[int, int]:
     """How many engagements are due in ``phase``, and how many more a legal hold keeps: one scan, one query."""
     held = _held(rule=rule, as_of=as_of)
@@ -129,30 +137,51 @@ def subjects_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL
     return subjects.exclude(state=DataSubject.State.ERASED)
 
 
-def due_subject_id_chunks(*, rule: RetentionRule, as_of: date, phase: Phase, size: int) -> Iterator[list[int]]:
-    """Every subject due under ``rule`` in ``phase`` on ``as_of``, by id, in chunks of ``size``.
+def due_subject_id_chunks(
+    *, rule: RetentionRule, as_of: date, phase: Phase, size: int
+) -> tuple[int, Iterator[list[int]]]:
+    """How many subjects are due under ``rule`` in ``phase`` on ``as_of``, and their ids in chunks of ``size``.
 
     On PostgreSQL one query, read through a server-side cursor (``WITH HOLD`` outside a transaction, so it
     outlives the chunks' own transactions): the due rows are found and sorted once, not once per chunk, and only
-    a chunk at a time is held here. Elsewhere (SQLite: reading a table while writing it on the same connection is
-    undefined there) the next chunk is ``subject_id > last`` with ``LIMIT``. Either way the set is the one due
-    when the run started; each chunk re-checks due-ness under its row locks.
+    a chunk at a time is held here; the total rides on every row (``count(*) OVER ()``), so counting costs no
+    second scan. Elsewhere (SQLite: reading a table while writing it on the same connection is undefined there)
+    the total is counted first and the next chunk is ``subject_id > last`` with ``LIMIT``. Either way the set is
+    the one due when the run started; each chunk re-checks due-ness under its row locks.
     """
+    due = engagements_due(rule=rule, as_of=as_of, phase=phase)
     if connection.vendor != "postgresql" or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        last = 0
-        while True:
-            ids = due_subject_ids(rule=rule, as_of=as_of, phase=phase, after=last, limit=size)
-            if ids:
-                yield ids
-            if len(ids) < size:
-                return
-            last = ids[-1]
+        return due.count(), _keyset_chunks(rule=rule, as_of=as_of, phase=phase, size=size)
     rows = (
-        engagements_due(rule=rule, as_of=as_of, phase=phase).order_by("subject_id")
-        .values_list("subject_id", flat=True).iterator(chunk_size=size)
+        due.annotate(total=Window(Count("pk"))).order_by("subject_id")
+        .values_list("subject_id", "total").iterator(chunk_size=size)
     )
-    while chunk := list(islice(rows, size)):
-        yield chunk
+    first = list(islice(rows, size))
+    total = first[0][1] if first else 0
+
+    def chunks() -> Iterator[list[int]]:
+        try:
+            chunk = first
+            while chunk:
+                yield [subject_id for subject_id, _total in chunk]
+                chunk = list(islice(rows, size))
+        finally:
+            # A caller that stops early closes this, and so the server-side cursor, now: left to the garbage
+            # collector, the CLOSE would reach the server later, in whatever transaction is open then.
+            rows.close()
+
+    return total, chunks()
+
+
+def _keyset_chunks(*, rule: RetentionRule, as_of: date, phase: Phase, size: int) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        ids = due_subject_ids(rule=rule, as_of=as_of, phase=phase, after=last, limit=size)
+        if ids:
+            yield ids
+        if len(ids) < size:
+            return
+        last = ids[-1]
 
 
 def due_subject_ids(

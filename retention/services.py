@@ -11,6 +11,11 @@ Design note (the sweep).
   a chunk at a time (``selectors.due_subject_id_chunks``: a server-side cursor on PostgreSQL, keyset pages
   elsewhere); never ``OFFSET``. Each chunk is logged with
   counts and ids, and the run's counts are saved after each chunk, so the admin shows progress.
+- Chunks run on ``RETENTION_SWEEP_WORKERS`` threads at once, each with its own connection and transactions
+  (PostgreSQL, outside a caller's transaction; otherwise one after another): a chunk's subjects are locked by
+  it alone (``FOR UPDATE SKIP LOCKED``), chunks are disjoint, and the one row two chunks can both write, a
+  suppression entry for an identifier two subjects share, is inserted in digest order by every chunk, so two
+  chunks wait for each other at most one way. The reading thread hands out at most one chunk per worker ahead.
 - A chunk that fails is rolled back whole; its subjects are counted as failed, the run goes on with the next
   chunk and ends as failed (the Celery task then retries; reruns pick the failed subjects up again).
 - Never deleted here: rules, holds, runs. Holds are released, rules disabled.
@@ -21,13 +26,16 @@ Design note (the sweep).
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import zlib
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,21 +215,108 @@ def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) ->
     return sample
 
 
-def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_counts: dict, errors: list[str]):
-    for phase, _action in rule.phases():
-        for ids in selectors.due_subject_id_chunks(rule=rule, as_of=run.as_of, phase=phase, size=run.chunk_size):
+def _sweep_workers() -> int:
+    """How many chunks run at once: more than one only where other connections can see the data and take their
+    own row locks (PostgreSQL, not inside a caller's transaction)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return settings.RETENTION_SWEEP_WORKERS
+
+
+Outcome = engine.BatchResult | BaseException
+
+
+def _attempt(work: Callable[[list[int]], engine.BatchResult], ids: list[int]) -> Outcome:
+    try:
+        return work(ids)
+    except BaseException as exc:  # noqa: BLE001  (reported to the reading thread, which decides)
+        return exc
+
+
+def _chunk_outcomes(
+    chunks: Iterable[list[int]], work: Callable[[list[int]], engine.BatchResult], *, workers: int
+) -> Iterator[tuple[list[int], Outcome]]:
+    """``work(ids)`` for every chunk, and what came of it, in the order chunks finish.
+
+    With one worker, here and in order. With more, on that many threads, each with its own database connection
+    (closed when it stops); this thread reads the chunks and hands them out through a queue of at most one chunk
+    per worker, so no more than ``2 × workers`` chunks are held at once. If the caller stops early, the workers
+    finish the chunk each has (a chunk is one transaction: it commits whole or not at all) and stop."""
+    if workers <= 1:
+        for ids in chunks:
+            yield ids, _attempt(work, ids)
+        return
+    todo: queue.Queue[list[int] | None] = queue.Queue(maxsize=workers)
+    done: queue.Queue[tuple[list[int], Outcome]] = queue.Queue()
+
+    def serve() -> None:
+        try:
+            while (ids := todo.get()) is not None:
+                done.put((ids, _attempt(work, ids)))
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threads = [threading.Thread(target=serve, name=f"sweep-chunks-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    sent = received = 0
+    handed_out = False
+    try:
+        for ids in chunks:
+            todo.put(ids)
+            sent += 1
+            while received < sent:
+                try:
+                    outcome = done.get_nowait()
+                except queue.Empty:
+                    break
+                received += 1
+                yield outcome
+        handed_out = True
+    finally:
+        while not handed_out:  # stopped early: chunks not yet taken are not started
             try:
-                result = engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
-            except Exception as exc:  # one bad chunk must not stop the others; the run ends as failed
-                counts["failed"] += len(ids)
-                # The exception's name only: a database error's message can quote the values it choked on.
-                errors.append(f"rule #{rule.pk} {phase}: {type(exc).__name__} in chunk #{ids[0]}-#{ids[-1]}")
-                logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
-                             run.pk, rule.pk, ids[0], ids[-1], type(exc).__name__)
-            else:
-                for key, value in result.counts().items():
-                    counts[key] += value
-            SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
+                todo.get_nowait()
+            except queue.Empty:
+                break
+        for _thread in threads:
+            todo.put(None)
+        for thread in threads:
+            thread.join()
+    while received < sent:
+        received += 1
+        yield done.get()
+
+
+def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_counts: dict, errors: list[str]):
+    workers = _sweep_workers()
+    for phase, _action in rule.phases():
+        # The due total comes with the ids (no counting scan first); held subjects are counted only when a
+        # hold is in force.
+        due, chunks = selectors.due_subject_id_chunks(rule=rule, as_of=run.as_of, phase=phase, size=run.chunk_size)
+        counts["due"] += due
+        counts["held"] += selectors.held_count(rule=rule, as_of=run.as_of, phase=phase)
+        if due:
+            SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # the total, before the first chunk
+
+        def work(ids: list[int], phase=phase) -> engine.BatchResult:
+            return engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
+
+        # Closed on the way out whatever happens: the cursor at once, the worker threads before the run is left.
+        with closing(chunks), closing(_chunk_outcomes(chunks, work, workers=workers)) as outcomes:
+            for ids, outcome in outcomes:
+                if isinstance(outcome, engine.BatchResult):
+                    for key, value in outcome.counts().items():
+                        counts[key] += value
+                elif isinstance(outcome, Exception):  # one bad chunk must not stop the others; the run ends failed
+                    counts["failed"] += len(ids)
+                    # The exception's name only: a database error's message can quote the values it choked on.
+                    errors.append(f"rule #{rule.pk} {phase}: {type(outcome).__name__} in chunk #{ids[0]}-#{ids[-1]}")
+                    logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
+                                 run.pk, rule.pk, ids[0], ids[-1], type(outcome).__name__)
+                else:  # an interrupt or an exit, not a failure of this chunk: the run stops
+                    raise outcome
+                SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
 
 
 def sweep_run(
@@ -261,13 +356,13 @@ def sweep_run(
         try:
             for rule in selectors.rules_swept().select_related("activity"):
                 counts = run.counts[str(rule.pk)] = dict.fromkeys(COUNT_KEYS, 0)
-                for phase, _action in rule.phases():
-                    due, held = selectors.due_and_held_counts(rule=rule, as_of=as_of, phase=phase)
-                    counts["due"] += due
-                    counts["held"] += held
                 if dry_run:
+                    for phase, _action in rule.phases():
+                        due, held = selectors.due_and_held_counts(rule=rule, as_of=as_of, phase=phase)
+                        counts["due"] += due
+                        counts["held"] += held
                     run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
-                elif counts["due"]:
+                else:
                     _sweep_rule(run, rule, counts, run.counts, errors)
                 logger.info("sweep run %s rule %s: %s", run.pk, rule.pk, counts)
         except BaseException as exc:

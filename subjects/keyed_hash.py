@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
+from typing import TypeVar
 
 from django.conf import settings
 
+K = TypeVar("K")
 _NOT_DIALABLE = re.compile(r"[^\d+]")
 
 
@@ -57,13 +60,33 @@ def suppression_hash(value: str, *, kind: str = EMAIL) -> str:
     return keyed_hash(normalised, purpose=f"suppression.{kind}")
 
 
+def _reserved_invalid(email: str) -> bool:
+    # "erased-<id>@invalid" (the pseudonym an erasure leaves) or any address under the reserved ".invalid" TLD.
+    domain = email.rpartition("@")[2]
+    return domain == "invalid" or domain.endswith(".invalid")
+
+
 def suppression_digests(*, email: str = "", phone: str = "") -> dict[str, str]:
     """Digest → kind for the identifiers given. Blank ones, and the ``.invalid`` pseudonyms an erasure leaves,
     identify nobody and are skipped."""
-    digests = {}
-    email_n = normalise_email(email)
-    if email_n and not email_n.endswith(".invalid"):
-        digests[suppression_hash(email_n, kind=EMAIL)] = EMAIL
-    if normalise_phone(phone):
-        digests[suppression_hash(phone, kind=PHONE)] = PHONE
-    return digests
+    return suppression_digests_many({0: (email, phone)})[0]
+
+
+def suppression_digests_many(identities: Mapping[K, tuple[str | None, str | None]]) -> dict[K, dict[str, str]]:
+    """``suppression_digests`` for many people at once (key → (e-mail, phone)): a sweep batch hashes thousands,
+    so the key and the purposes are encoded once, each identifier normalised once."""
+    secret = settings.SUPPRESSION_HMAC_KEY.encode()
+    email_purpose = f"suppression.{EMAIL}\x1f"
+    phone_purpose = f"suppression.{PHONE}\x1f"
+    digest, sha256 = hmac.digest, hashlib.sha256
+    result: dict[K, dict[str, str]] = {}
+    for key, (email, phone) in identities.items():
+        digests = {}
+        email_n = normalise_email(email)
+        if email_n and not _reserved_invalid(email_n):
+            digests[digest(secret, (email_purpose + email_n).encode(), sha256).hex()] = EMAIL
+        phone_n = normalise_phone(phone)
+        if phone_n:
+            digests[digest(secret, (phone_purpose + phone_n).encode(), sha256).hex()] = PHONE
+        result[key] = digests
+    return result

@@ -130,3 +130,25 @@ def test_no_plain_identifier_is_stored_for_a_suppression(erased):
             assert dumped
             for value in plain:
                 assert value not in dumped, table
+
+
+def test_many_at_once_hash_exactly_as_one_at_a_time():
+    from subjects.keyed_hash import suppression_digests, suppression_digests_many
+
+    people = {
+        1: (" Ada@Example.org ", "+46 (0)70-123 45 67"),
+        2: ("bo@example.org", ""),
+        3: ("", "070-123 45 67"),
+        4: (None, None),
+    }
+    many = suppression_digests_many(people)
+    assert many == {pk: suppression_digests(email=e or "", phone=p or "") for pk, (e, p) in people.items()}
+    assert [len(many[pk]) for pk in (1, 2, 3, 4)] == [2, 1, 1, 0]
+
+
+def test_the_pseudonym_an_erasure_leaves_is_not_put_on_the_suppression_list():
+    from subjects.keyed_hash import suppression_digests
+
+    assert suppression_digests(email="erased-42@invalid") == {}
+    assert suppression_digests(email="someone@mail.invalid") == {}
+    assert suppression_digests(email="someone@invalid.example.org") != {}

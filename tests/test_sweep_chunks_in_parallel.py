@@ -1,0 +1,173 @@
+"""Chunks run at once on ``RETENTION_SWEEP_WORKERS`` threads, each with its own connection (PostgreSQL, outside a
+caller's transaction): every due subject is erased once, chunks that share an identifier do not deadlock, a failed
+chunk costs its own subjects only, and no worker thread or connection outlives the run."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from retention import engine, services
+from retention.models import ErasureRecord, SweepRun
+from subjects.keyed_hash import suppression_hash
+from subjects.models import DataSubject, Suppression
+from tests import factories as f
+from tests.retention_support import ci_uses_postgresql, ensure_countries, on_postgresql, rule_for
+
+AS_OF = date(2024, 6, 1)
+
+
+def _sweep_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("sweep-chunks-")]
+
+
+def _due(n: int, *, shared_email_every: int = 0) -> tuple[object, list[DataSubject]]:
+    activity = f.ProcessingActivityFactory()
+    rule = rule_for(activity)
+    subjects = []
+    for index in range(n):
+        # The same address in other organisations' registers: one suppression entry, written by whichever chunk
+        # comes first, while the others wait for it.
+        extra = {"email": "shared.person@example.org"} if shared_email_every and index % shared_email_every == 0 else {}
+        organisation = f.OrganisationFactory() if extra else activity.organisation
+        subject = f.DataSubjectFactory(organisation=organisation, **extra)
+        f.EngagementFactory(activity=activity, subject=subject, last_contact_on=date(2020, 3, 3))
+        subjects.append(subject)
+    return rule, subjects
+
+
+# --- the hand-out itself, without a database ------------------------------------------------------------------
+
+
+def test_every_chunk_is_worked_once_and_every_outcome_comes_back():
+    chunks = [[n, n + 1] for n in range(0, 40, 2)]
+    seen: list[list[int]] = []
+    lock = threading.Lock()
+
+    def work(ids):
+        with lock:
+            seen.append(ids)
+        if ids[0] == 10:
+            raise ValueError("this chunk fails")
+        return engine.BatchResult(claimed=len(ids), erased=len(ids))
+
+    outcomes = list(services._chunk_outcomes(iter(chunks), work, workers=3))
+
+    assert sorted(seen) == chunks
+    assert sorted(ids for ids, _ in outcomes) == chunks
+    failed = [ids for ids, outcome in outcomes if isinstance(outcome, ValueError)]
+    assert failed == [[10, 11]]
+    assert sum(o.erased for _, o in outcomes if isinstance(o, engine.BatchResult)) == 38
+    assert _sweep_threads() == []
+
+
+def test_a_caller_that_stops_early_starts_no_more_chunks_and_leaves_no_thread():
+    started: list[list[int]] = []
+    lock = threading.Lock()
+
+    def work(ids):
+        with lock:
+            started.append(ids)
+        return engine.BatchResult(claimed=len(ids))
+
+    outcomes = services._chunk_outcomes(iter([[n] for n in range(1000)]), work, workers=2)
+    next(outcomes)
+    outcomes.close()
+
+    assert _sweep_threads() == []
+    assert len(started) < 10  # the ones handed out before the stop, not the thousand
+
+
+def test_an_interrupt_inside_a_worker_reaches_the_caller():
+    def work(ids):
+        raise KeyboardInterrupt
+
+    outcomes = list(services._chunk_outcomes(iter([[1], [2]]), work, workers=2))
+    assert all(isinstance(outcome, KeyboardInterrupt) for _, outcome in outcomes)
+    assert _sweep_threads() == []
+
+
+# --- on PostgreSQL, for real ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_inside_a_callers_transaction_chunks_run_on_the_callers_connection(settings):
+    settings.RETENTION_SWEEP_WORKERS = 4
+    rule, subjects = _due(3)
+    assert services._sweep_workers() == 1  # other connections could not see this test's rows
+    run = services.sweep_run(as_of=AS_OF, chunk_size=1)
+    assert run.counts[str(rule.pk)]["erased"] == 3
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_erase_every_due_subject_once_even_when_chunks_share_an_identifier(settings):
+    assert on_postgresql()
+    ensure_countries()
+    settings.RETENTION_SWEEP_WORKERS = 2
+    rule, subjects = _due(24, shared_email_every=3)
+    batches = []
+    real_batch = engine.sweep_rule_batch
+
+    def spy(**kwargs):
+        batches.append((threading.current_thread().name, list(kwargs["ids"])))
+        return real_batch(**kwargs)
+
+    with mock.patch.object(engine, "sweep_rule_batch", spy):
+        run = services.sweep_run(as_of=AS_OF, chunk_size=2)
+
+    assert run.status == SweepRun.Status.SUCCEEDED, run.error
+    assert (run.counts[str(rule.pk)]["due"], run.counts[str(rule.pk)]["erased"]) == (24, 24)
+    assert {name for name, _ in batches} == {"sweep-chunks-0", "sweep-chunks-1"}
+    assert sorted(i for _, ids in batches for i in ids) == sorted(s.pk for s in subjects)
+    assert set(DataSubject.objects.values_list("state", flat=True)) == {DataSubject.State.ERASED}
+    assert ErasureRecord.objects.count() == 24
+    assert Suppression.objects.filter(digest=suppression_hash("shared.person@example.org")).count() == 1
+    assert Suppression.objects.count() == 24 - 8 + 1 + 24  # e-mails (8 of them one address) and phones
+    assert _sweep_threads() == []
+    assert _other_sessions_within(seconds=5) == 0  # the workers' connections are closed: only this one is left
+
+
+def _other_sessions_within(*, seconds: float) -> int:
+    # A closed connection's server process leaves pg_stat_activity a moment after the client has gone on.
+    deadline = time.monotonic() + seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            others = cursor.fetchone()[0]
+        if others == 0 or time.monotonic() > deadline:
+            return others
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_failing_on_one_worker_costs_only_its_subjects_and_a_rerun_finishes(settings):
+    ensure_countries()
+    settings.RETENTION_SWEEP_WORKERS = 2
+    rule, subjects = _due(8)
+    doomed = sorted(s.pk for s in subjects)[2:4]
+    real_batch = engine.sweep_rule_batch
+
+    def failing(**kwargs):
+        if list(kwargs["ids"]) == doomed:
+            raise RuntimeError("the worker lost its connection")
+        return real_batch(**kwargs)
+
+    with mock.patch.object(engine, "sweep_rule_batch", failing):
+        run = services.sweep_run(as_of=AS_OF, chunk_size=2)
+
+    assert run.status == SweepRun.Status.FAILED
+    assert (run.counts[str(rule.pk)]["erased"], run.counts[str(rule.pk)]["failed"]) == (6, 2)
+    assert "RuntimeError" in run.error
+    assert set(DataSubject.objects.filter(pk__in=doomed).values_list("state", flat=True)) == {"active"}
+
+    again = services.sweep_run(as_of=AS_OF, chunk_size=2)
+    assert again.status == SweepRun.Status.SUCCEEDED
+    assert again.counts[str(rule.pk)]["erased"] == 2
+    assert ErasureRecord.objects.count() == 8
