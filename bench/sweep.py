@@ -7,7 +7,9 @@ and about 1.5 historical rows per subject (one "+" row each, a "~" row for half 
 the historical table). Each measurement gets its own copy of that data (``CREATE DATABASE … TEMPLATE``), so every
 one starts from the same rows and commits for real:
 
- (a) the product's sweep (``retention.services.sweep_run``), end to end: history scrub, erasure records with
+ (a) the product's sweep (``retention.services.sweep_run``, with its default ``RETENTION_SWEEP_WORKERS`` chunks at
+     once; at N it is also run with one worker, chunk after chunk on one connection as the floor runs, and both
+     are printed), end to end: history scrub, erasure records with
      receipts, suppression entries, the hooks registered at start-up (the journal goes to a temporary file of
      the bench's own, ``ERASURE_JOURNAL_PATH``, removed at the end). It runs in a child process, at N
      and at N/10, so the child's peak RSS (``ru_maxrss``) measures the sweep alone and the two sizes compare.
@@ -211,8 +213,12 @@ def child_sweep(database: str, chunk_size: int | None) -> None:
     slowest: dict[str, float] = {}
     lock = threading.Lock()  # chunks run on RETENTION_SWEEP_WORKERS threads, each with its own connection
 
-    def counting(tally: list[int]):
+    in_batch = threading.local()
+
+    def counting(tally: list[int], *, outer: bool = False):
         def counter(execute, sql, params, many, context):
+            if outer and getattr(in_batch, "active", False):  # the batch's own wrapper counts it
+                return execute(sql, params, many, context)
             tally[0] += 1
             t0 = time.perf_counter()
             try:
@@ -228,17 +234,19 @@ def child_sweep(database: str, chunk_size: int | None) -> None:
 
     def counted_batch(**kwargs):
         tally = [0]
+        in_batch.active = True
         try:
             with connection.execute_wrapper(counting(tally)):  # this thread's connection
                 return original(**kwargs)
         finally:
+            in_batch.active = False
             with lock:
                 per_batch.append(tally[0])
 
     engine.sweep_rule_batch = counted_batch
     connection.ensure_connection()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with connection.execute_wrapper(counting([0])):
+    with connection.execute_wrapper(counting([0], outer=True)):
         t0 = time.perf_counter()
         run = services.sweep_run(as_of=AS_OF, chunk_size=chunk_size)
         seconds = time.perf_counter() - t0
@@ -461,6 +469,16 @@ def main() -> None:
             a.update(subjects=size, due=size // 10, after=after)
             print(json.dumps({"measure": "a", **a}), flush=True)
             results[size] = {"a": a, "built": built}
+        if results[n]["a"]["workers"] > 1:
+            # The same sweep with its chunks one after another, on one connection, as the floor runs.
+            copy = f"{base}_a1"
+            copies.append(copy)
+            clone(base, copy)
+            a1 = run_product_sweep(copy, args.chunk_size, workers=1)
+            drop(copy)
+            print(json.dumps({"measure": "a, one worker", **a1}), flush=True)
+        else:
+            a1 = results[n]["a"]
 
         for name in ("b", "c"):
             copy = f"{base}_{name}"
@@ -488,6 +506,10 @@ def main() -> None:
                     + c["suppression_digests"],
             "speedup_vs_per_object": round(b["extrapolated_seconds"] / a_big["seconds"], 1),
             "over_floor": round(a_big["seconds"] / c["seconds"], 2),
+            "workers": a_big["workers"],
+            "one_worker": {"a": round(a1["seconds"], 2),
+                           "speedup_vs_per_object": round(b["extrapolated_seconds"] / a1["seconds"], 1),
+                           "over_floor": round(a1["seconds"] / c["seconds"], 2)},
             "peak_rss_mb": {"N": round(a_big["rss_peak_kb"] / 1024, 1),
                             "N/10": round(a_small["rss_peak_kb"] / 1024, 1)},
             "rss_ratio": round(a_big["rss_peak_kb"] / a_small["rss_peak_kb"], 3),

@@ -252,7 +252,12 @@ def _chunk_outcomes(
     def serve() -> None:
         try:
             while (ids := todo.get()) is not None:
-                done.put((ids, _attempt(work, ids)))
+                outcome = _attempt(work, ids)
+                if not isinstance(outcome, engine.BatchResult):
+                    # A connection the failure broke (a restarted server, a killed session) is replaced for the
+                    # next chunk, which would otherwise fail on it too.
+                    connection.close_if_unusable_or_obsolete()
+                done.put((ids, outcome))
         finally:
             connections.close_all()  # this thread's own connections
 

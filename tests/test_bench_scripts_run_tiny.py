@@ -44,3 +44,18 @@ def test_admin_list_bench_reports_fixed_queries_per_page():
     for name in ("first_page", "filter_state", "search_email"):
         small, large = summary[name]["queries"]
         assert small == large, name
+
+
+@on_postgresql
+def test_sweep_bench_erases_every_due_subject_in_each_measurement_and_prints_the_ratios():
+    rows = _run("sweep.py", "--subjects", "3000", "--sample", "10", "--chunk-size", "100")
+    result = rows[-1]
+    sweeps = [r for r in rows if r.get("measure", "").startswith("a")]
+    assert len(sweeps) == 3  # N/10, N, and N with one worker
+    for sweep in sweeps:
+        assert sweep["status"] == "succeeded" and sweep["totals"]["erased"] == sweep["totals"]["due"] > 0
+        assert sweep["queries_per_batch"] and max(sweep["queries_per_batch"]) <= 20
+    floor = next(r for r in rows if r.get("measure") == "c")
+    assert floor["after"]["erased"] == 300 and floor["after"]["record"] == 300
+    assert result["workers"] == 2 and set(result["one_worker"]) == {"a", "speedup_vs_per_object", "over_floor"}
+    assert result["speedup_vs_per_object"] > 0 and result["over_floor"] > 0

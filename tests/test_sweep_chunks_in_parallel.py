@@ -171,3 +171,36 @@ def test_a_chunk_failing_on_one_worker_costs_only_its_subjects_and_a_rerun_finis
     assert again.status == SweepRun.Status.SUCCEEDED
     assert again.counts[str(rule.pk)]["erased"] == 2
     assert ErasureRecord.objects.count() == 8
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_connection_was_killed_reconnects_for_its_next_chunk(settings):
+    ensure_countries()
+    settings.RETENTION_SWEEP_WORKERS = 2
+    rule, subjects = _due(8)
+    first = min(s.pk for s in subjects)
+    real_batch = engine.sweep_rule_batch
+
+    def killed_mid_chunk(**kwargs):
+        if list(kwargs["ids"]) == [first]:
+            with connection.cursor() as cursor:  # this worker's own connection
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+            other = connection.copy()
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            finally:
+                other.close()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # the server has gone: OperationalError
+        return real_batch(**kwargs)
+
+    with mock.patch.object(engine, "sweep_rule_batch", killed_mid_chunk):
+        run = services.sweep_run(as_of=AS_OF, chunk_size=1)
+
+    counts = run.counts[str(rule.pk)]
+    assert (counts["erased"], counts["failed"]) == (7, 1), run.error
+    assert "OperationalError" in run.error
+    assert DataSubject.objects.get(pk=first).state == DataSubject.State.ACTIVE
