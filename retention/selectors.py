@@ -157,20 +157,27 @@ def due_subject_id_chunks(
         .values_list("subject_id", "total").iterator(chunk_size=size)
     )
     first = list(islice(rows, size))
-    total = first[0][1] if first else 0
+    return (first[0][1] if first else 0), _CursorChunks(rows, first, size)
 
-    def chunks() -> Iterator[list[int]]:
-        try:
-            chunk = first
-            while chunk:
-                yield [subject_id for subject_id, _total in chunk]
-                chunk = list(islice(rows, size))
-        finally:
-            # A caller that stops early closes this, and so the server-side cursor, now: left to the garbage
-            # collector, the CLOSE would reach the server later, in whatever transaction is open then.
-            rows.close()
 
-    return total, chunks()
+class _CursorChunks(Iterator[list[int]]):
+    """Chunks of subject ids from an open server-side cursor of (subject id, total) rows. ``close()`` closes the
+    cursor at once, whether or not iteration began: left to the garbage collector, the ``CLOSE`` would reach the
+    server later, in whatever transaction is open then (``contextlib.closing`` in the caller)."""
+
+    def __init__(self, rows: Iterator[tuple[int, int]], first: list[tuple[int, int]], size: int) -> None:
+        self._rows, self._first, self._size = rows, first, size
+
+    def __next__(self) -> list[int]:
+        chunk = self._first if self._first is not None else list(islice(self._rows, self._size))
+        self._first = None
+        if not chunk:
+            self.close()
+            raise StopIteration
+        return [subject_id for subject_id, _total in chunk]
+
+    def close(self) -> None:
+        self._rows.close()
 
 
 def _keyset_chunks(*, rule: RetentionRule, as_of: date, phase: Phase, size: int) -> Iterator[list[int]]:

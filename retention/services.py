@@ -299,29 +299,32 @@ def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_
         # The due total comes with the ids (no counting scan first); held subjects are counted only when a
         # hold is in force.
         due, chunks = selectors.due_subject_id_chunks(rule=rule, as_of=run.as_of, phase=phase, size=run.chunk_size)
-        counts["due"] += due
-        counts["held"] += selectors.held_count(rule=rule, as_of=run.as_of, phase=phase)
-        if due:
-            SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # the total, before the first chunk
 
         def work(ids: list[int], phase=phase) -> engine.BatchResult:
             return engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
 
         # Closed on the way out whatever happens: the cursor at once, the worker threads before the run is left.
-        with closing(chunks), closing(_chunk_outcomes(chunks, work, workers=workers)) as outcomes:
-            for ids, outcome in outcomes:
-                if isinstance(outcome, engine.BatchResult):
-                    for key, value in outcome.counts().items():
-                        counts[key] += value
-                elif isinstance(outcome, Exception):  # one bad chunk must not stop the others; the run ends failed
-                    counts["failed"] += len(ids)
-                    # The exception's name only: a database error's message can quote the values it choked on.
-                    errors.append(f"rule #{rule.pk} {phase}: {type(outcome).__name__} in chunk #{ids[0]}-#{ids[-1]}")
-                    logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
-                                 run.pk, rule.pk, ids[0], ids[-1], type(outcome).__name__)
-                else:  # an interrupt or an exit, not a failure of this chunk: the run stops
-                    raise outcome
-                SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
+        with closing(chunks):
+            counts["due"] += due
+            counts["held"] += selectors.held_count(rule=rule, as_of=run.as_of, phase=phase)
+            if due:
+                SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # the total, before the first chunk
+            with closing(_chunk_outcomes(chunks, work, workers=workers)) as outcomes:
+                for ids, outcome in outcomes:
+                    if isinstance(outcome, engine.BatchResult):
+                        for key, value in outcome.counts().items():
+                            counts[key] += value
+                    elif isinstance(outcome, Exception):  # one bad chunk must not stop the others; the run fails
+                        counts["failed"] += len(ids)
+                        # The exception's name only: a database error's message can quote the values it choked on.
+                        errors.append(
+                            f"rule #{rule.pk} {phase}: {type(outcome).__name__} in chunk #{ids[0]}-#{ids[-1]}"
+                        )
+                        logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
+                                     run.pk, rule.pk, ids[0], ids[-1], type(outcome).__name__)
+                    else:  # an interrupt or an exit, not a failure of this chunk: the run stops
+                        raise outcome
+                    SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
 
 
 def sweep_run(

@@ -204,3 +204,26 @@ def test_a_worker_whose_connection_was_killed_reconnects_for_its_next_chunk(sett
     assert (counts["erased"], counts["failed"]) == (7, 1), run.error
     assert "OperationalError" in run.error
     assert DataSubject.objects.get(pk=first).state == DataSubject.State.ACTIVE
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="a server-side cursor: PostgreSQL")
+@pytest.mark.django_db
+def test_the_due_ids_cursor_is_closed_at_once_when_the_sweep_stops_before_reading_it():
+    from retention import selectors
+    from retention.models import Phase
+
+    rule, subjects = _due(5)
+
+    def open_cursors() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+            return cursor.fetchone()[0]
+
+    total, chunks = selectors.due_subject_id_chunks(rule=rule, as_of=AS_OF, phase=Phase.FINAL, size=2)
+    assert total == 5 and open_cursors() == 1
+    chunks.close()
+    assert open_cursors() == 0
+
+    total, chunks = selectors.due_subject_id_chunks(rule=rule, as_of=AS_OF, phase=Phase.FINAL, size=2)
+    assert [len(ids) for ids in chunks] == [2, 2, 1]
+    assert open_cursors() == 0
