@@ -30,7 +30,7 @@ import queue
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -234,14 +234,17 @@ def _attempt(work: Callable[[list[int]], engine.BatchResult], ids: list[int]) ->
 
 
 def _chunk_outcomes(
-    chunks: Iterable[list[int]], work: Callable[[list[int]], engine.BatchResult], *, workers: int
+    chunks: Iterable[list[int]], work: Callable[[list[int]], engine.BatchResult], *, workers: int,
+    late: Callable[[list[int], Outcome], object] = lambda ids, outcome: None,
 ) -> Iterator[tuple[list[int], Outcome]]:
     """``work(ids)`` for every chunk, and what came of it, in the order chunks finish.
 
     With one worker, here and in order. With more, on that many threads, each with its own database connection
     (closed when it stops); this thread reads the chunks and hands them out through a queue of at most one chunk
-    per worker, so no more than ``2 × workers`` chunks are held at once. If the caller stops early, the workers
-    finish the chunk each has (a chunk is one transaction: it commits whole or not at all) and stop."""
+    per worker, so no more than ``2 × workers`` chunks are held at once. If the caller stops early (it closes
+    this generator, or an exception leaves its loop), chunks not yet taken are not started, the workers finish
+    the chunk each has (a chunk is one transaction: it commits whole or not at all), and what came of those is
+    given to ``late``, so the caller's counts still say what was done."""
     if workers <= 1:
         for ids in chunks:
             yield ids, _attempt(work, ids)
@@ -256,41 +259,58 @@ def _chunk_outcomes(
                 if not isinstance(outcome, engine.BatchResult):
                     # A connection the failure broke (a restarted server, a killed session) is replaced for the
                     # next chunk, which would otherwise fail on it too.
-                    connection.close_if_unusable_or_obsolete()
-                done.put((ids, outcome))
+                    with suppress(Exception):
+                        connection.close_if_unusable_or_obsolete()
+                done.put((ids, outcome))  # one outcome for every chunk taken, whatever happened
         finally:
-            connections.close_all()  # this thread's own connections
+            with suppress(Exception):
+                connections.close_all()  # this thread's own connections
+
+    def ready() -> Iterator[tuple[list[int], Outcome]]:
+        while True:
+            try:
+                yield done.get_nowait()
+            except queue.Empty:
+                return
 
     threads = [threading.Thread(target=serve, name=f"sweep-chunks-{n}", daemon=True) for n in range(workers)]
     for thread in threads:
         thread.start()
-    sent = received = 0
-    handed_out = False
+    outstanding = 0  # chunks handed out whose outcome the caller has not had
+    stopped = completed = False
     try:
         for ids in chunks:
             todo.put(ids)
-            sent += 1
-            while received < sent:
-                try:
-                    outcome = done.get_nowait()
-                except queue.Empty:
-                    break
-                received += 1
+            outstanding += 1
+            for outcome in ready():
+                outstanding -= 1
                 yield outcome
-        handed_out = True
-    finally:
-        while not handed_out:  # stopped early: chunks not yet taken are not started
-            try:
-                todo.get_nowait()
-            except queue.Empty:
-                break
         for _thread in threads:
             todo.put(None)
+        stopped = True
+        while outstanding:
+            outcome = done.get()
+            outstanding -= 1
+            yield outcome
+        completed = True
+    finally:
+        if not stopped:
+            while _take(todo) is not None:  # handed out but not taken: never started
+                pass
+            for _thread in threads:
+                todo.put(None)
         for thread in threads:
             thread.join()
-    while received < sent:
-        received += 1
-        yield done.get()
+        if not completed:
+            for ids, outcome in ready():
+                late(ids, outcome)
+
+
+def _take(todo: queue.Queue) -> list[int] | None:
+    try:
+        return todo.get_nowait()
+    except queue.Empty:
+        return None
 
 
 def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_counts: dict, errors: list[str]):
@@ -303,27 +323,33 @@ def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_
         def work(ids: list[int], phase=phase) -> engine.BatchResult:
             return engine.sweep_rule_batch(rule=rule, as_of=run.as_of, ids=ids, phase=phase, run=run)
 
-        # Closed on the way out whatever happens: the cursor at once, the worker threads before the run is left.
+        def tally(ids: list[int], outcome: Outcome, phase=phase) -> BaseException | None:
+            """Count what came of a chunk; return an interrupt or exit, which stops the run."""
+            if isinstance(outcome, engine.BatchResult):
+                for key, value in outcome.counts().items():
+                    counts[key] += value
+            elif isinstance(outcome, Exception):  # one bad chunk must not stop the others; the run fails
+                counts["failed"] += len(ids)
+                # The exception's name only: a database error's message can quote the values it choked on.
+                errors.append(f"rule #{rule.pk} {phase}: {type(outcome).__name__} in chunk #{ids[0]}-#{ids[-1]}")
+                logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
+                             run.pk, rule.pk, ids[0], ids[-1], type(outcome).__name__)
+            else:
+                return outcome
+            return None
+
+        # Closed on the way out whatever happens: the cursor at once, the worker threads before the run is left
+        # (chunks they finished after the stop are still counted, through ``late``).
         with closing(chunks):
             counts["due"] += due
             counts["held"] += selectors.held_count(rule=rule, as_of=run.as_of, phase=phase)
-            if due:
-                SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # the total, before the first chunk
-            with closing(_chunk_outcomes(chunks, work, workers=workers)) as outcomes:
+            if not due:
+                continue
+            SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # the total, before the first chunk
+            with closing(_chunk_outcomes(chunks, work, workers=workers, late=tally)) as outcomes:
                 for ids, outcome in outcomes:
-                    if isinstance(outcome, engine.BatchResult):
-                        for key, value in outcome.counts().items():
-                            counts[key] += value
-                    elif isinstance(outcome, Exception):  # one bad chunk must not stop the others; the run fails
-                        counts["failed"] += len(ids)
-                        # The exception's name only: a database error's message can quote the values it choked on.
-                        errors.append(
-                            f"rule #{rule.pk} {phase}: {type(outcome).__name__} in chunk #{ids[0]}-#{ids[-1]}"
-                        )
-                        logger.error("sweep run %s rule %s: chunk #%s-#%s rolled back (%s)",
-                                     run.pk, rule.pk, ids[0], ids[-1], type(outcome).__name__)
-                    else:  # an interrupt or an exit, not a failure of this chunk: the run stops
-                        raise outcome
+                    if (stop := tally(ids, outcome)) is not None:
+                        raise stop
                     SweepRun.objects.filter(pk=run.pk).update(counts=all_counts)  # progress, for the admin
 
 

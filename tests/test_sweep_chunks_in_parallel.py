@@ -207,12 +207,13 @@ def test_a_worker_whose_connection_was_killed_reconnects_for_its_next_chunk(sett
 
 
 @pytest.mark.skipif(not ci_uses_postgresql(), reason="a server-side cursor: PostgreSQL")
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_due_ids_cursor_is_closed_at_once_when_the_sweep_stops_before_reading_it():
     from retention import selectors
     from retention.models import Phase
 
-    rule, subjects = _due(5)
+    ensure_countries()
+    rule, subjects = _due(5)  # outside a transaction: the cursor is WITH HOLD, as in a real sweep
 
     def open_cursors() -> int:
         with connection.cursor() as cursor:
@@ -227,3 +228,50 @@ def test_the_due_ids_cursor_is_closed_at_once_when_the_sweep_stops_before_readin
     total, chunks = selectors.due_subject_id_chunks(rule=rule, as_of=AS_OF, phase=Phase.FINAL, size=2)
     assert [len(ids) for ids in chunks] == [2, 2, 1]
     assert open_cursors() == 0
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupt_stops_the_run_and_its_counts_still_include_the_chunks_other_workers_committed(settings):
+    ensure_countries()
+    settings.RETENTION_SWEEP_WORKERS = 2
+    rule, subjects = _due(12)
+    third = sorted(s.pk for s in subjects)[4:6]
+    real_batch = engine.sweep_rule_batch
+
+    def interrupted(**kwargs):
+        if list(kwargs["ids"]) == third:
+            raise KeyboardInterrupt
+        return real_batch(**kwargs)
+
+    with mock.patch.object(engine, "sweep_rule_batch", interrupted), pytest.raises(KeyboardInterrupt):
+        services.sweep_run(as_of=AS_OF, chunk_size=2)
+
+    run = SweepRun.objects.get()
+    assert run.status == SweepRun.Status.FAILED and "KeyboardInterrupt" in run.error
+    committed = ErasureRecord.objects.filter(run=run).count()
+    assert committed > 0
+    assert run.counts[str(rule.pk)]["erased"] == committed
+    assert DataSubject.objects.filter(state=DataSubject.State.ERASED).count() == committed
+    assert set(DataSubject.objects.filter(pk__in=third).values_list("state", flat=True)) == {"active"}
+    assert _sweep_threads() == []
+
+
+@pytest.mark.skipif(not ci_uses_postgresql(), reason="chunks run at once on PostgreSQL only")
+@pytest.mark.django_db
+def test_each_chunk_inserts_its_suppression_entries_in_digest_order():
+    """Chunks running at once and sharing identifiers then wait for each other one way only (no deadlock)."""
+    from django.test.utils import CaptureQueriesContext
+
+    rule, subjects = _due(6)
+    # Identifiers whose digests do not come in subject order: sorting them is the only way to get them ordered.
+    for index, subject in enumerate(subjects):
+        DataSubject.objects.filter(pk=subject.pk).update(email=f"z{9 - index}@example.org", phone=f"+46 70 {index}00")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.sweep_run(as_of=AS_OF, chunk_size=6)
+
+    [insert] = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "subjects_suppression"' in q["sql"]]
+    digests = insert.split("string_to_array('")[1].split("'")[0].split(",")
+    assert len(digests) == 12 and digests == sorted(digests)
+    assert Suppression.objects.count() == 12
