@@ -277,7 +277,7 @@ def _chunk_outcomes(
     for thread in threads:
         thread.start()
     outstanding = 0  # chunks handed out whose outcome the caller has not had
-    stopped = completed = False
+    workers_told_to_stop = completed = False
     try:
         for ids in chunks:
             todo.put(ids)
@@ -287,14 +287,14 @@ def _chunk_outcomes(
                 yield outcome
         for _thread in threads:
             todo.put(None)
-        stopped = True
+        workers_told_to_stop = True
         while outstanding:
             outcome = done.get()
             outstanding -= 1
             yield outcome
         completed = True
     finally:
-        if not stopped:
+        if not workers_told_to_stop:
             while _take(todo) is not None:  # handed out but not taken: never started
                 pass
             for _thread in threads:
