@@ -21,6 +21,29 @@ from tests.retention_support import ci_uses_postgresql, ensure_countries, on_pos
 AS_OF = date(2024, 6, 1)
 
 
+def on_postgresql_outside_a_transaction(test):
+    """Threads with their own connections see only committed rows: PostgreSQL, a transactional test."""
+    test = pytest.mark.django_db(transaction=True)(test)
+    return pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with own connections: PostgreSQL")(test)
+
+
+@pytest.fixture
+def two_workers(settings):
+    ensure_countries()  # a transactional test starts from a flushed database
+    settings.RETENTION_SWEEP_WORKERS = 2
+
+
+def _chunk_raises(ids: list[int], exc: BaseException):
+    real_batch = engine.sweep_rule_batch
+
+    def batch(**kwargs):
+        if list(kwargs["ids"]) == ids:
+            raise exc
+        return real_batch(**kwargs)
+
+    return mock.patch.object(engine, "sweep_rule_batch", batch)
+
+
 def _sweep_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("sweep-chunks-")]
 
@@ -103,12 +126,9 @@ def test_inside_a_callers_transaction_chunks_run_on_the_callers_connection(setti
     assert run.counts[str(rule.pk)]["erased"] == 3
 
 
-@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_erase_every_due_subject_once_even_when_chunks_share_an_identifier(settings):
+@on_postgresql_outside_a_transaction
+def test_two_workers_erase_every_due_subject_once_even_when_chunks_share_an_identifier(two_workers):
     assert on_postgresql()
-    ensure_countries()
-    settings.RETENTION_SWEEP_WORKERS = 2
     rule, subjects = _due(24, shared_email_every=3)
     batches = []
     real_batch = engine.sweep_rule_batch
@@ -145,21 +165,12 @@ def _other_sessions_within(*, seconds: float) -> int:
         time.sleep(0.05)
 
 
-@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
-def test_a_chunk_failing_on_one_worker_costs_only_its_subjects_and_a_rerun_finishes(settings):
-    ensure_countries()
-    settings.RETENTION_SWEEP_WORKERS = 2
+@on_postgresql_outside_a_transaction
+def test_a_chunk_failing_on_one_worker_costs_only_its_subjects_and_a_rerun_finishes(two_workers):
     rule, subjects = _due(8)
     doomed = sorted(s.pk for s in subjects)[2:4]
-    real_batch = engine.sweep_rule_batch
 
-    def failing(**kwargs):
-        if list(kwargs["ids"]) == doomed:
-            raise RuntimeError("the worker lost its connection")
-        return real_batch(**kwargs)
-
-    with mock.patch.object(engine, "sweep_rule_batch", failing):
+    with _chunk_raises(doomed, RuntimeError("the worker lost its connection")):
         run = services.sweep_run(as_of=AS_OF, chunk_size=2)
 
     assert run.status == SweepRun.Status.FAILED
@@ -173,11 +184,8 @@ def test_a_chunk_failing_on_one_worker_costs_only_its_subjects_and_a_rerun_finis
     assert ErasureRecord.objects.count() == 8
 
 
-@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_whose_connection_was_killed_reconnects_for_its_next_chunk(settings):
-    ensure_countries()
-    settings.RETENTION_SWEEP_WORKERS = 2
+@on_postgresql_outside_a_transaction
+def test_a_worker_whose_connection_was_killed_reconnects_for_its_next_chunk(two_workers):
     rule, subjects = _due(8)
     first = min(s.pk for s in subjects)
     real_batch = engine.sweep_rule_batch
@@ -230,21 +238,12 @@ def test_the_due_ids_cursor_is_closed_at_once_when_the_sweep_stops_before_readin
     assert open_cursors() == 0
 
 
-@pytest.mark.skipif(not ci_uses_postgresql(), reason="threads with their own connections: PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
-def test_an_interrupt_stops_the_run_and_its_counts_still_include_the_chunks_other_workers_committed(settings):
-    ensure_countries()
-    settings.RETENTION_SWEEP_WORKERS = 2
+@on_postgresql_outside_a_transaction
+def test_an_interrupt_stops_the_run_and_its_counts_still_include_the_chunks_other_workers_committed(two_workers):
     rule, subjects = _due(12)
     third = sorted(s.pk for s in subjects)[4:6]
-    real_batch = engine.sweep_rule_batch
 
-    def interrupted(**kwargs):
-        if list(kwargs["ids"]) == third:
-            raise KeyboardInterrupt
-        return real_batch(**kwargs)
-
-    with mock.patch.object(engine, "sweep_rule_batch", interrupted), pytest.raises(KeyboardInterrupt):
+    with _chunk_raises(third, KeyboardInterrupt()), pytest.raises(KeyboardInterrupt):
         services.sweep_run(as_of=AS_OF, chunk_size=2)
 
     run = SweepRun.objects.get()
