@@ -157,3 +157,18 @@ def test_the_pseudonym_an_erasure_leaves_is_not_put_on_the_suppression_list():
     assert suppression_digests(email="erased-42@invalid") == {}
     assert suppression_digests(email="someone@mail.invalid") == {}
     assert suppression_digests(email="someone@invalid.example.org") != {}
+
+
+def test_the_digest_format_stays_what_stored_suppression_entries_were_made_with(settings):
+    """A changed message or key encoding would silently un-suppress everyone already on the list."""
+    import hmac
+
+    from subjects.keyed_hash import suppression_digests
+
+    settings.SUPPRESSION_HMAC_KEY = "a-fixed-key-for-this-test"
+    key = b"a-fixed-key-for-this-test"
+    expected = {
+        hmac.new(key, b"suppression.email\x1fada@example.org", hashlib.sha256).hexdigest(): "email",
+        hmac.new(key, b"suppression.phone\x1f+46701234567", hashlib.sha256).hexdigest(): "phone",
+    }
+    assert suppression_digests(email="Ada@Example.org", phone="+46 (0)70-123 45 67") == expected
