@@ -274,3 +274,12 @@ def test_each_chunk_inserts_its_suppression_entries_in_digest_order():
     digests = insert.split("string_to_array('")[1].split("'")[0].split(",")
     assert len(digests) == 12 and digests == sorted(digests)
     assert Suppression.objects.count() == 12
+
+
+@pytest.mark.django_db
+def test_the_admin_log_is_indexed_by_object_so_finding_an_erased_rows_entries_does_not_read_the_whole_log():
+    from django.contrib.admin.models import LogEntry
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, LogEntry._meta.db_table)
+    assert any(c["index"] and c["columns"] == ["content_type_id", "object_id"] for c in constraints.values())
