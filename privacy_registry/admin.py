@@ -11,16 +11,15 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
 
 from . import selectors, services
+from .admin_history import GuardedHistoryAdmin
 from .exports.admin import RopaExportAdminMixin
 from .models import (
     Country,
@@ -97,15 +96,14 @@ def _m2m_changes(loaded: dict, old_record, new_record) -> list[ModelChange]:
     return changes
 
 
-class RegisterAdmin(SimpleHistoryAdmin):
-    """Common ground: history with field diffs, a sane page size."""
+class RegisterAdmin(GuardedHistoryAdmin):
+    """Common ground: history with field diffs (and the guarded revert), a sane page size."""
 
     list_per_page = 50
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        reason = "changed in admin" if change else "added in admin"
-        services.record_save(instance=obj, actor=request.user, reason=reason)
+        services.record_save(instance=obj, actor=request.user, reason=self.change_reason(form, change))
 
     def save_formset(self, request, form, formset, change):
         # Inline rows are register records too: their history says who and why, as the record's own does.
@@ -117,16 +115,6 @@ class RegisterAdmin(SimpleHistoryAdmin):
             reason = "added in admin" if obj._state.adding else "changed in admin"
             services.record_save(instance=obj, actor=request.user, reason=reason)
         formset.save_m2m()
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history checks only that the user may read the history, also when the version is posted
-        # back: a view-only Auditor could revert (rewrite) any record. Reverting is a change of the record
-        # and of its history, so it needs both rights.
-        if request.method == "POST" and not (
-            self.has_change_permission(request) and self.has_change_history_permission(request)
-        ):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # simple-history spends two queries per many-to-many field on every version it diffs, and one per

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from privacy_registry.admin_history import GuardedHistoryAdmin
 from subjects.admin import add_subject_action, add_subject_inline
 from subjects.models import DataSubject
 from subjects.pagination import EstimatedCountPaginator
@@ -54,7 +54,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(SimpleHistoryAdmin):
+class RetentionRuleAdmin(GuardedHistoryAdmin):
     list_display = ("__str__", "activity", "organisation", "rule", "subject_category", "enabled", "swept")
     list_display_links = ("__str__",)
     list_select_related = ("activity__organisation", "subject_category")
@@ -85,7 +85,7 @@ class RetentionRuleAdmin(SimpleHistoryAdmin):
         return obj.is_swept
 
     def save_model(self, request, obj, form, change):
-        services.rule_save(rule=obj, actor=request.user, reason="changed in admin" if change else "added in admin")
+        services.rule_save(rule=obj, actor=request.user, reason=self.change_reason(form, change))
 
 
 # --- holds -----------------------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ class LegalHoldForm(forms.ModelForm):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(SimpleHistoryAdmin):
+class LegalHoldAdmin(GuardedHistoryAdmin):
     form = LegalHoldForm
     list_display = ("__str__", "target", "until", "active", "placed_by", "placed_at", "released_at")
     list_select_related = ("activity", "placed_by")

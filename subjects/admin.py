@@ -22,8 +22,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from privacy_registry.admin_history import GuardedHistoryAdmin
 from privacy_registry.models import Organisation
 from privacy_registry.services import record_save
 
@@ -125,7 +125,7 @@ class DataSubjectForm(forms.ModelForm):
 
 
 @admin.register(DataSubject)
-class DataSubjectAdmin(SimpleHistoryAdmin):
+class DataSubjectAdmin(GuardedHistoryAdmin):
     form = DataSubjectForm
     list_display = ("__str__", "email", "full_name", "company", "organisation", "state", "created_at")
     list_display_links = ("__str__", "email")
@@ -216,7 +216,7 @@ class DataSubjectAdmin(SimpleHistoryAdmin):
                 if name in services.UPDATABLE_FIELDS and name in data and _differs(stored, name, data[name])
             }
             services.subject_update(
-                subject=stored, changes=changes, actor=request.user, reason="changed in admin",
+                subject=stored, changes=changes, actor=request.user, reason=self.change_reason(form, change),
                 override_reason=override_reason,
             )
             return
@@ -225,7 +225,7 @@ class DataSubjectAdmin(SimpleHistoryAdmin):
             categories=data.get("categories") or (),
             state=data.get("state") or DataSubject.State.ACTIVE,
             actor=request.user,
-            reason="added in admin",
+            reason=self.change_reason(form, change),
             override_reason=override_reason,
             **{name: data.get(name) or ("" if name != "country" else None) for name in services.IDENTITY_FIELDS},
         )
