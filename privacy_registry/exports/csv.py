@@ -1,14 +1,15 @@
 """CSV: every sheet's rows in one table. The first column names the record (controller / processor); the other
 columns are the union of the sheets' headers in template order, empty where a sheet has no such column.
-UTF-8 with a byte-order mark, so spreadsheet programs read å, ä, ö and accents right."""
+UTF-8 with a byte-order mark, so spreadsheet programs read å, ä, ö and accents right. Cells that a spreadsheet
+would take for a formula are neutralised (privacy_registry.csvsafe)."""
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .. import csvsafe
 from .document import Document
 
 
@@ -22,7 +23,7 @@ def render(document: Document) -> bytes:
     for sheet in document.sheets:
         headers += [h for h in sheet.headers if h not in headers]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csvsafe.writer(buffer, lineterminator="\r\n")
     writer.writerow([record_column(document), *headers])
     for sheet in document.sheets:
         for row in sheet.as_dicts():
