@@ -18,7 +18,7 @@ class PrivacyRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import demo
+        from . import demo, system_checks  # noqa: F401 - importing system_checks registers its deploy checks
         from .demo import seeds
         from .roles import sync_role_permissions
 
