@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "subjects",
     "retention",
     "consent",
+    "rights",
 ]
 
 MIDDLEWARE = [
@@ -382,3 +383,30 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="privacy@localhost")
+
+# Data subjects' requests (rights app). The beat schedule is in privacy_registry/celery.py.
+# Links in e-mails are built on this base (the public pages' scheme and host, without a trailing slash).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be an http(s):// URL")
+# Off: a verified request waits for a DPO's approval in the admin. On: it is carried out as soon as it is verified.
+RIGHTS_AUTO_EXECUTE = env.bool("RIGHTS_AUTO_EXECUTE", default=False)
+# How long the confirmation link in the first e-mail works, and how long after that the unverified request keeps
+# the e-mail address before a beat task purges it.
+RIGHTS_VERIFY_LINK_HOURS = env.int("RIGHTS_VERIFY_LINK_HOURS", default=48)
+RIGHTS_UNVERIFIED_GRACE_HOURS = env.int("RIGHTS_UNVERIFIED_GRACE_HOURS", default=24)
+# The access / portability export's download link (Art. 12(3): the contract says 7 days).
+RIGHTS_DOWNLOAD_LINK_DAYS = env.int("RIGHTS_DOWNLOAD_LINK_DAYS", default=7)
+# Closed requests keep the requester's address and words this long (to answer follow-ups), then only codes and dates.
+RIGHTS_MINIMISE_AFTER_DAYS = env.int("RIGHTS_MINIMISE_AFTER_DAYS", default=180)
+# Verified requests by one person for the same right within this many days are flagged as likely duplicates.
+RIGHTS_DUPLICATE_WINDOW_DAYS = env.int("RIGHTS_DUPLICATE_WINDOW_DAYS", default=30)
+# Where the DPO digest goes when an organisation has no DPO contact with an e-mail address (empty: not sent).
+RIGHTS_DPO_EMAIL = env.str("RIGHTS_DPO_EMAIL", default="")
+if min(RIGHTS_VERIFY_LINK_HOURS, RIGHTS_DOWNLOAD_LINK_DAYS, RIGHTS_MINIMISE_AFTER_DAYS) < 1 or min(
+    RIGHTS_UNVERIFIED_GRACE_HOURS, RIGHTS_DUPLICATE_WINDOW_DAYS
+) < 0:
+    raise ImproperlyConfigured(
+        "RIGHTS_VERIFY_LINK_HOURS, RIGHTS_DOWNLOAD_LINK_DAYS and RIGHTS_MINIMISE_AFTER_DAYS must be at least 1; "
+        "RIGHTS_UNVERIFIED_GRACE_HOURS and RIGHTS_DUPLICATE_WINDOW_DAYS at least 0"
+    )
