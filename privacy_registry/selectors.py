@@ -2,10 +2,14 @@
 of queries, whatever the size of the register."""
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.admin.models import LogEntry
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from . import dashboard as alerts
 from .checks import Finding, Severity, run_checks
 from .models import Incident, Organisation, ProcessingActivity, Recipient, System, Transfer, Vendor
 
@@ -47,8 +51,36 @@ def incidents_with_running_clock() -> QuerySet[Incident]:
     )
 
 
-def recent_changes(*, limit: int = 10) -> QuerySet[LogEntry]:
-    return LogEntry.objects.select_related("content_type", "user").order_by("-action_time")[:limit]
+def recent_changes(*, user=None, limit: int = 10) -> QuerySet[LogEntry]:
+    """The admin log's latest entries; with ``user``, only entries about models that user may view (a superuser
+    sees them all). The permissions come from the user's cached set: no query per model."""
+    entries = LogEntry.objects.select_related("content_type", "user").order_by("-action_time")
+    if user is not None and not user.is_superuser:
+        models = _viewable_models(user)
+        if not models:
+            return entries.none()
+        entries = entries.filter(reduce(or_, (
+            Q(content_type__app_label=app_label, content_type__model=model_name) for app_label, model_name in models
+        )))
+    return entries[:limit]
+
+
+def _viewable_models(user) -> set[tuple[str, str]]:
+    """(app label, model name) of every model ``user`` may view in the admin (view or change permission)."""
+    models = set()
+    for permission in user.get_all_permissions():
+        app_label, _dot, codename = permission.partition(".")
+        action, _sep, model_name = codename.partition("_")
+        if action in {"view", "change"} and model_name:
+            models.add((app_label, model_name))
+    return models
+
+
+def can_view(user, model: type[Model] | str) -> bool:
+    """Whether ``user`` may view ``model`` (a class, or its ``app_label.model_name``) in the admin."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    app_label, _dot, model_name = label.partition(".")
+    return user.has_perm(f"{app_label}.view_{model_name}") or user.has_perm(f"{app_label}.change_{model_name}")
 
 
 def vendor_chain(*, vendor: Vendor) -> QuerySet[Vendor]:
@@ -99,20 +131,50 @@ DASHBOARD_FINDINGS_PER_ORGANISATION = 50
 
 
 def dashboard(*, user) -> dict:
-    totals = ProcessingActivity.objects.aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(status=ProcessingActivity.Status.ACTIVE)),
-    )
+    """The admin index for ``user``, built from what they may view: the organisations table (its columns each
+    need view permission on what they count), the register's findings about records they may view, open
+    breaches (Incident), the admin log about models they may view, and the alerts other apps contribute (each
+    source checks its own permission). A staff user with no permission sees none of it."""
+    can = {
+        "organisation": can_view(user, Organisation),
+        "activity": can_view(user, ProcessingActivity),
+        "system": can_view(user, System),
+        "incident": can_view(user, Incident),
+    }
+    totals = {"total": 0, "active": 0}
+    if can["activity"]:
+        totals = ProcessingActivity.objects.aggregate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=ProcessingActivity.Status.ACTIVE)),
+        )
+    # Also the headings of the findings, which are grouped per organisation.
     organisations = list(organisations_with_counts())
+    # The checks run only for a user who may view something; each finding is kept if its record is viewable.
+    show_findings = user.is_superuser or bool(_viewable_models(user))
+    viewable = _finding_filter(user)
+    findings = [finding for finding in register_findings() if viewable(finding)] if show_findings else []
     return {
-        "organisations": organisations,
-        "findings": findings_by_organisation(
-            register_findings(), organisations, limit=DASHBOARD_FINDINGS_PER_ORGANISATION
-        ),
-        "incidents": list(incidents_with_running_clock()[:20]),
-        "recent": list(recent_changes()),
+        "alerts": alerts.alerts_for(user=user),
+        "can": can,
+        "organisations": organisations if can["organisation"] else [],
+        "findings": findings_by_organisation(findings, organisations, limit=DASHBOARD_FINDINGS_PER_ORGANISATION),
+        "show_findings": show_findings,
+        "incidents": list(incidents_with_running_clock()[:20]) if can["incident"] else [],
+        "recent": list(recent_changes(user=user)),
         "totals": totals,
     }
+
+
+def _finding_filter(user):
+    """``viewable(finding)``: whether ``user`` may view the record the finding points at (asked once per model)."""
+    allowed: dict[str, bool] = {}
+
+    def viewable(finding: Finding) -> bool:
+        if finding.model_label not in allowed:
+            allowed[finding.model_label] = can_view(user, finding.model_label)
+        return allowed[finding.model_label]
+
+    return viewable
 
 
 def organisations_for_record() -> QuerySet[Organisation]:

@@ -238,7 +238,7 @@ class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "approved_at")
     list_filter = ("status", "dry_run")
     fields = ("status", "as_of", "dry_run", "chunk_size", "started_at", "finished_at", "started_by", "approved_by",
-              "approved_at", "preview", "error")
+              "approved_at", "preview", "error", "rule_errors", "future_as_of_by", "future_as_of_reason")
     readonly_fields = fields
 
     @admin.display(description=_("acted on"))
@@ -292,6 +292,13 @@ class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm(PREVIEW_PERMISSION):
             raise PermissionDenied
         run = services.sweep_run(dry_run=True, actor=request.user)
+        if run.rule_errors:  # the rules that could not be computed are passed over, and named, not a 500
+            self.message_user(request, _(
+                "Preview as of %(date)s failed for %(n)d rule(s), not counted: %(errors)s. The other rules: "
+                "%(summary)s would be acted on."
+            ) % {"date": run.as_of.isoformat(), "n": len(run.rule_errors), "summary": run.summary(),
+                 "errors": "; ".join(f"#{pk} {why}" for pk, why in run.rule_errors.items())}, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:retention_sweeprun_change", args=[run.pk]))
         self.message_user(request, _("Preview as of %(date)s: %(summary)s would be acted on.") % {
             "date": run.as_of.isoformat(), "summary": run.summary(),
         }, messages.SUCCESS)

@@ -10,15 +10,17 @@ class RetentionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from privacy_registry import dashboard as registry_dashboard
         from privacy_registry import demo
         from subjects.personal_data import Scrub, declare
 
         from . import (
-            checks,  # noqa: F401  (registers RET001 and RET002 with the register's checks)
+            checks,  # noqa: F401  (registers RET001-RET003 with the register's checks)
             engine,
             followups,
             journal,
         )
+        from . import dashboard as retention_dashboard
         from . import demo as retention_demo
 
         # A hold's reason may name the person ("claim by …"): it goes when the subject is erased. A subject
@@ -40,6 +42,8 @@ class RetentionConfig(AppConfig):
             not_personal=["kind", "channel", "status", "last_error"],
         )
         demo.register("retention", retention_demo.load)
+        # A failed or stuck sweep run at the top of the admin dashboard.
+        registry_dashboard.register("retention.sweep", retention_dashboard.sweep_alerts)
 
         # The journal outside the database, and the vendor follow-ups, hang on the engine's hooks.
         engine.before_scrub_hook_add(followups.followups_capture_ids)

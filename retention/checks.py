@@ -5,6 +5,9 @@
   is R011's finding, not this one; a processor's record (Art. 30(2)) keeps what its controller decides.
 - RET002: a rule entered as the statement reads, which cannot be enforced as written: no start date, no
   period, or blocked data with no period after which it is erased.
+- RET003: a rule whose period (or second period) is longer than a hundred years (``PERIOD_LIMITS``), saved
+  before the bound or written past validation: the sweep cannot compute it and passes it over every night.
+  Reported whatever the activity's status.
 
 Each runs one query, whatever the size of the register.
 """
@@ -18,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.checks import Finding, Scope, Severity, register
 
-from .models import RetentionRule
-from .selectors import unenforceable_q
+from .models import PERIOD_LIMITS, PeriodUnit, RetentionRule
+from .selectors import period_out_of_range_q, unenforceable_q
 
 
 @register("RET001", severity=Severity.WARNING, title=_("Activity without an enabled retention rule"))
@@ -55,5 +58,33 @@ def rule_not_enforceable(scope: Scope) -> Iterable[Finding]:
     for rule in rules:
         yield scope.finding(
             rule, message % {"activity": rule.activity.name, "why": rule.unenforceable_reason},
+            organisation_id=rule.activity.organisation_id, activity_id=rule.activity_id,
+        )
+
+
+@register("RET003", severity=Severity.ERROR, title=_("Retention period longer than 100 years"))
+def rule_period_out_of_range(scope: Scope) -> Iterable[Finding]:
+    # Whatever the activity's status: the sweep reads every enabled rule, and a disabled one would break it again
+    # the day it is enabled.
+    rules = RetentionRule.objects.filter(period_out_of_range_q())
+    if scope.activity is not None:
+        rules = rules.filter(activity=scope.activity)
+    elif scope.organisation is not None:
+        rules = rules.filter(activity__organisation=scope.organisation)
+    rules = (
+        rules.select_related("activity")
+        .only("pk", "period_amount", "period_unit", "second_period_amount", "second_period_unit", "action",
+              "activity__name", "activity__organisation_id")
+        .order_by("pk")
+    )
+    message = gettext(
+        "A retention rule of “%(activity)s” states a period longer than 100 years (at most %(days)s days, "
+        "%(months)s months or %(years)s years): the sweep cannot compute it and passes it over. Correct the period."
+    )
+    limits = {"days": PERIOD_LIMITS[PeriodUnit.DAYS], "months": PERIOD_LIMITS[PeriodUnit.MONTHS],
+              "years": PERIOD_LIMITS[PeriodUnit.YEARS]}
+    for rule in rules:
+        yield scope.finding(
+            rule, message % {"activity": rule.activity.name, **limits},
             organisation_id=rule.activity.organisation_id, activity_id=rule.activity_id,
         )

@@ -10,7 +10,8 @@
 - ``SweepRun`` is one run of the nightly sweep (or a dry-run preview), with its counts per rule.
 
 Period arithmetic is calendar-correct (dateutil's ``relativedelta``): a month after 31 January is the
-last day of February, a year after 29 February is 28 February.
+last day of February, a year after 29 February is 28 February. A period is at most a century in any unit
+(``PERIOD_LIMITS``): no law needs longer, and date arithmetic overflows not far beyond.
 """
 from __future__ import annotations
 
@@ -38,10 +39,19 @@ class PeriodUnit(models.TextChoices):
     YEARS = "years", _("years")
 
 
+# The longest period a rule may state, per unit: a hundred years. Longer is a typo, and the date arithmetic of
+# every sweep overflows on it (year 10,000 and beyond).
+PERIOD_LIMITS = {PeriodUnit.DAYS: 36525, PeriodUnit.MONTHS: 1200, PeriodUnit.YEARS: 100}
+
+
 @dataclass(frozen=True)
 class Period:
     amount: int
     unit: str
+
+    @property
+    def in_range(self) -> bool:
+        return 0 <= self.amount <= PERIOD_LIMITS[PeriodUnit(self.unit)]
 
     def delta(self) -> relativedelta:
         return relativedelta(**{PeriodUnit(self.unit).value: self.amount})
@@ -223,8 +233,21 @@ class RetentionRule(models.Model):
                            else str(_("(erase period not stated)")))
         return text
 
+    @property
+    def periods_in_range(self) -> bool:
+        """Whether both periods are within ``PERIOD_LIMITS`` (a rule saved before the bound may not be)."""
+        return all(p.in_range for p in (self.period, self.second_period) if p is not None)
+
     def clean(self) -> None:
         errors = {}
+        periods = (("period_amount", "period_unit"), ("second_period_amount", "second_period_unit"))
+        for amount_field, unit_field in periods:
+            amount, unit = getattr(self, amount_field), getattr(self, unit_field)
+            if amount is not None and unit in PeriodUnit.values and not Period(amount, unit).in_range:
+                errors[amount_field] = _(
+                    "At most 100 years: %(days)s days, %(months)s months or %(years)s years."
+                ) % {"days": PERIOD_LIMITS[PeriodUnit.DAYS], "months": PERIOD_LIMITS[PeriodUnit.MONTHS],
+                     "years": PERIOD_LIMITS[PeriodUnit.YEARS]}
         if self.enabled and not self.has_start:
             errors["enabled"] = _("A rule with no start date cannot be enforced: leave it disabled.")
         if self.has_start and self.period_amount is None:
@@ -317,6 +340,17 @@ class SweepRun(models.Model):
         help_text=_("A preview's first due subjects, by id."),
     )
     error = models.TextField(_("error"), blank=True, help_text=_("Exception names and ids only, never personal data."))
+    rule_errors = models.JSONField(
+        _("rules that could not be swept"), default=dict, blank=True,
+        help_text=_("Rule id → why it was not swept (exception names and ids only). The other rules were swept."),
+    )
+    # An acting run with a cutoff later than today erases people before their time: only with an override given
+    # by name, and who gave it and why stay on the run.
+    future_as_of_by = models.CharField(
+        _("future cutoff allowed by"), max_length=150, blank=True,
+        help_text=_("The user (or the operating-system account of a command) who allowed a cutoff after today."),
+    )
+    future_as_of_reason = models.TextField(_("why the cutoff is after today"), blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("started by"), help_text=_("Empty for the scheduled run."),

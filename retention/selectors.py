@@ -7,15 +7,16 @@ which the (activity, date) index of each Engagement trigger answers with a range
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 
 from subjects.models import DataSubject, Engagement
 
-from .models import ErasureRecord, LegalHold, Phase, RetentionRule, SweepRun
+from .models import PERIOD_LIMITS, ErasureRecord, LegalHold, Phase, RetentionRule, SweepRun
 
 SAMPLE_SIZE = 20
 
@@ -41,6 +42,16 @@ def unenforceable_q(prefix: str = "") -> Q:
         | Q(**{f"{prefix}action": RetentionRule.Action.RESTRICT_THEN_ERASE,
                f"{prefix}second_period_amount__isnull": True})
     )
+
+
+def period_out_of_range_q(prefix: str = "") -> Q:
+    """Rules with a period (or a second period) longer than ``PERIOD_LIMITS`` allows: saved before the bound, or
+    written past validation. The sweep cannot compute them and passes them over."""
+    out = Q()
+    for amount, unit in (("period_amount", "period_unit"), ("second_period_amount", "second_period_unit")):
+        for unit_value, limit in PERIOD_LIMITS.items():
+            out |= Q(**{f"{prefix}{unit}": unit_value, f"{prefix}{amount}__gt": limit})
+    return out
 
 
 # --- holds -----------------------------------------------------------------------------------------------
@@ -219,6 +230,22 @@ def approved_preview(*, as_of: date | None, today: date) -> SweepRun | None:
     else:
         previews = previews.filter(as_of__gte=today - timedelta(days=1), as_of__lte=today)
     return previews.order_by("-approved_at").first()
+
+
+def sweep_runs_needing_attention(*, now: datetime, limit: int = 5) -> list[SweepRun]:
+    """Acting runs a person must look at, newest first: failed since the last run that succeeded (a later success
+    settles them), and "running" for longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS`` (its worker was most
+    likely killed; the next acting run, or the command run by hand, closes it). One query."""
+    acting = SweepRun.objects.filter(dry_run=False)
+    last_success = (
+        acting.filter(status=SweepRun.Status.SUCCEEDED).order_by("-started_at").values("started_at")[:1]
+    )
+    stale_since = now - timedelta(hours=settings.RETENTION_SWEEP_STALE_AFTER_HOURS)
+    failed = Q(status=SweepRun.Status.FAILED) & (
+        ~Exists(acting.filter(status=SweepRun.Status.SUCCEEDED)) | Q(started_at__gt=Subquery(last_success))
+    )
+    stuck = Q(status=SweepRun.Status.RUNNING, started_at__lt=stale_since)
+    return list(acting.filter(failed | stuck).order_by("-started_at", "-pk")[:limit])
 
 
 def erasure_records_for(*, subject_id: int) -> QuerySet[ErasureRecord]:

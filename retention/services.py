@@ -19,9 +19,16 @@ Design note (the sweep).
 - A chunk that fails is rolled back whole; its subjects are counted as failed, the run goes on with the next
   chunk and ends as failed (the Celery task then retries; reruns pick the failed subjects up again).
 - Never deleted here: rules, holds, runs. Holds are released, rules disabled.
+- One rule that cannot be swept (a period beyond the bound saved before there was one, whose date arithmetic
+  overflows; any other error in its own queries) is recorded on the run (``rule_errors``) and passed over:
+  the other rules are swept, and the run ends as failed.
 - A dry run (preview) changes nothing: counts per rule and a sample of subject ids. With
   ``RETENTION_REQUIRE_APPROVAL`` an acting run carries out an approved preview (its cutoff, once), or does
   nothing and says so.
+- Erasure is not one typo away: an acting run's cutoff may not be after today (it would erase people before
+  their time) unless a ``FutureAsOf`` override names who allows it and why, which stays on the run; every
+  caller goes through this check, the nightly task included. A cutoff outside ``AS_OF_EARLIEST`` ..
+  ``AS_OF_LATEST`` is refused for any run: period arithmetic overflows near the ends of the calendar.
 """
 from __future__ import annotations
 
@@ -31,12 +38,14 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.models import ProcessingActivity
@@ -56,6 +65,24 @@ ACTED_KEY = {
 }
 ADVISORY_LOCK_KEY = zlib.crc32(b"retention.sweep")
 APPROVE_PERMISSION = "retention.approve_sweeprun"
+# The cutoffs a run accepts: a rule's periods reach back at most two centuries (two periods of at most a hundred
+# years each), and forward arithmetic must stay within the calendar.
+AS_OF_EARLIEST = date(1900, 1, 1)
+AS_OF_LATEST = date(2999, 12, 31)
+
+
+class SweepRefused(ValueError):
+    """The sweep was asked for something it does not do (a future cutoff without an override, a cutoff out of
+    range, a chunk size below one); nothing was started. The message says what, in one line."""
+
+
+@dataclass(frozen=True)
+class FutureAsOf:
+    """The override that lets an acting run use a cutoff after today: who allows it (a user name, or the
+    operating-system account of a command run by hand) and why. Both are recorded on the run."""
+
+    by: str
+    reason: str
 
 
 def _attribute(instance, *, actor: Actor, reason: str) -> None:
@@ -170,9 +197,11 @@ def _close_stale_runs(*, holding_lock: bool) -> int:
 
 
 def _start(*, as_of: date, dry_run: bool, chunk_size: int, actor: Actor, preview: SweepRun | None,
-           holding_lock: bool) -> SweepRun:
+           holding_lock: bool, future_as_of: FutureAsOf | None) -> SweepRun:
     values = {"as_of": as_of, "dry_run": dry_run, "chunk_size": chunk_size, "started_by": _user(actor),
               "preview": preview}
+    if future_as_of is not None:
+        values.update(future_as_of_by=future_as_of.by.strip(), future_as_of_reason=future_as_of.reason.strip())
     if not holding_lock:
         return _locked_out(values)
     if not dry_run:
@@ -196,8 +225,57 @@ def _finish(run: SweepRun, status: str, *, errors: list[str]) -> SweepRun:
     run.status = status
     run.finished_at = timezone.now()
     run.error = "\n".join(errors)
-    run.save(update_fields=["status", "finished_at", "error", "counts", "sample"])
+    run.save(update_fields=["status", "finished_at", "error", "counts", "sample", "rule_errors"])
     return run
+
+
+def _check_arguments(*, as_of: date | None, dry_run: bool, chunk_size: int, future_as_of: FutureAsOf | None,
+                     today: date) -> None:
+    """Refuse, before anything starts, what no caller should be able to ask by mistake (``SweepRefused``)."""
+    if chunk_size < 1:
+        raise SweepRefused(gettext("The chunk size must be at least 1, not %(n)s.") % {"n": chunk_size})
+    if as_of is None:
+        return
+    if not AS_OF_EARLIEST <= as_of <= AS_OF_LATEST:
+        raise SweepRefused(gettext(
+            "The cutoff %(date)s is out of range: give a date from %(earliest)s to %(latest)s."
+        ) % {"date": as_of.isoformat(), "earliest": AS_OF_EARLIEST.isoformat(), "latest": AS_OF_LATEST.isoformat()})
+    if as_of > today and not dry_run:
+        if future_as_of is None:
+            raise SweepRefused(gettext(
+                "The cutoff %(date)s is after today (%(today)s): that would erase people before their time. "
+                "Preview it with a dry run; to act on it anyway, allow it explicitly and give the reason."
+            ) % {"date": as_of.isoformat(), "today": today.isoformat()})
+        if not future_as_of.by.strip() or not future_as_of.reason.strip():
+            raise SweepRefused(gettext("A cutoff after today needs who allows it and why."))
+
+
+class _RuleNotSwept(Exception):
+    """A rule the sweep cannot compute; the message is what the run records (no personal data)."""
+
+
+def _sweep_one_rule(run: SweepRun, rule: RetentionRule, errors: list[str]) -> None:
+    """Sweep (or preview) one rule; a rule that fails is recorded on the run and the caller goes on to the next."""
+    counts = run.counts[str(rule.pk)] = dict.fromkeys(COUNT_KEYS, 0)
+    try:
+        if not rule.periods_in_range:
+            raise _RuleNotSwept(gettext("its period is longer than 100 years: correct the rule"))
+        if run.dry_run:
+            for phase, _action in rule.phases():
+                due, held = selectors.due_and_held_counts(rule=rule, as_of=run.as_of, phase=phase)
+                counts["due"] += due
+                counts["held"] += held
+            run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
+        else:
+            _sweep_rule(run, rule, counts, run.counts, errors)
+    except Exception as exc:  # noqa: BLE001  (one rule must not stop the others: recorded, and the run fails)
+        # The exception's name only, unless it is our own: a database error's message can quote values.
+        why = str(exc) if isinstance(exc, _RuleNotSwept) else type(exc).__name__
+        run.rule_errors[str(rule.pk)] = why
+        errors.append(f"rule #{rule.pk}: {why}")
+        logger.error("sweep run %s rule %s not swept (%s)", run.pk, rule.pk, type(exc).__name__)
+        return
+    logger.info("sweep run %s rule %s: %s", run.pk, rule.pk, counts)
 
 
 def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) -> list[int]:
@@ -354,22 +432,28 @@ def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_
 
 
 def sweep_run(
-    *, as_of: date | None = None, dry_run: bool = False, chunk_size: int | None = None, actor: Actor = None
+    *, as_of: date | None = None, dry_run: bool = False, chunk_size: int | None = None, actor: Actor = None,
+    future_as_of: FutureAsOf | None = None,
 ) -> SweepRun:
     """Run the retention sweep (or, with ``dry_run``, preview it) and return its SweepRun.
 
     Not wrapped in a transaction: every chunk commits on its own. Returns a run whose status says what
-    happened: succeeded, failed (some chunks rolled back; rerun), locked out (another run was working) or
-    awaiting approval (``RETENTION_REQUIRE_APPROVAL`` and no approved preview to carry out).
+    happened: succeeded, failed (some chunks rolled back, or some rules could not be swept; rerun), locked out
+    (another run was working) or awaiting approval (``RETENTION_REQUIRE_APPROVAL`` and no approved preview to
+    carry out). Raises ``SweepRefused``, with nothing started, for a chunk size below one, a cutoff out of range,
+    or an acting run's cutoff after today without a ``future_as_of`` override (recorded on the run when used).
     """
-    chunk_size = chunk_size or settings.RETENTION_SWEEP_CHUNK_SIZE
-    if chunk_size < 1:
-        raise ValueError("chunk_size must be at least 1")
+    chunk_size = settings.RETENTION_SWEEP_CHUNK_SIZE if chunk_size is None else chunk_size
     today = timezone.localdate()
+    _check_arguments(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, future_as_of=future_as_of, today=today)
     preview = None
     if not dry_run and settings.RETENTION_REQUIRE_APPROVAL:
         preview = selectors.approved_preview(as_of=as_of, today=today)
         if preview is None:
+            # Nothing to carry out, but a run its killed worker left "running" is still closed, as by any acting
+            # run: running the command by hand is the way to recover from it.
+            with _advisory_lock() as holding_lock:
+                _close_stale_runs(holding_lock=holding_lock)
             run = SweepRun.objects.create(
                 as_of=as_of or today, chunk_size=chunk_size, started_by=_user(actor),
                 status=SweepRun.Status.AWAITING_APPROVAL, finished_at=timezone.now(),
@@ -377,28 +461,26 @@ def sweep_run(
             logger.warning("sweep run %s not run: approval is required and no approved preview is waiting", run.pk)
             return run
         as_of = preview.as_of
+        # The preview's cutoff is the one acted on: the same bounds hold for it.
+        _check_arguments(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, future_as_of=future_as_of,
+                         today=today)
     as_of = as_of or today
+    if dry_run or as_of <= today:
+        future_as_of = None  # recorded only where it allowed something
 
     with _advisory_lock() if not dry_run else _no_lock() as holding_lock:
         run = _start(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, actor=actor, preview=preview,
-                     holding_lock=holding_lock)
+                     holding_lock=holding_lock, future_as_of=future_as_of)
         if run.status == SweepRun.Status.LOCKED_OUT:
             return run
         logger.info("sweep run %s started (as of %s, %s, chunks of %d)", run.pk, as_of,
                     "dry run" if dry_run else "acting", chunk_size)
+        if future_as_of is not None:
+            logger.warning("sweep run %s acts on a cutoff after today, allowed by an explicit override", run.pk)
         errors: list[str] = []
         try:
             for rule in selectors.rules_swept().select_related("activity"):
-                counts = run.counts[str(rule.pk)] = dict.fromkeys(COUNT_KEYS, 0)
-                if dry_run:
-                    for phase, _action in rule.phases():
-                        due, held = selectors.due_and_held_counts(rule=rule, as_of=as_of, phase=phase)
-                        counts["due"] += due
-                        counts["held"] += held
-                    run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
-                else:
-                    _sweep_rule(run, rule, counts, run.counts, errors)
-                logger.info("sweep run %s rule %s: %s", run.pk, rule.pk, counts)
+                _sweep_one_rule(run, rule, errors)
         except BaseException as exc:
             errors.append(f"stopped: {type(exc).__name__}")
             _finish(run, SweepRun.Status.FAILED, errors=errors)

@@ -4,7 +4,8 @@ Reads the journal outside the database (``ERASURE_JOURNAL_BACKEND``: the file ``
 bucket ``ERASURE_JOURNAL_S3_BUCKET``), and erases again, through the engine with reason "replay", every listed
 subject who is present in the database and not erased; every journalled keyed hash goes back on the suppression
 list. The whole journal since the date is read before anything changes: a journal that cannot be read stops the
-command with nothing done. Idempotent: run it again and it finds nothing left to do.
+command with nothing done. Idempotent: run it again and it finds nothing left to do. A --since that is not a date
+is refused with one line and exit 2, before anything is read.
 """
 from __future__ import annotations
 
@@ -20,20 +21,24 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(_("--since takes a date as YYYY-MM-DD, not %(value)r.") % {"value": value}) from exc
+        raise CommandError(_("--since takes a date as YYYY-MM-DD, not %(value)r.") % {"value": value},
+                           returncode=2) from exc
 
 
 class Command(BaseCommand):
     help = "Erase again, after a restore from backup, everyone the erasure journal lists since a date."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD",
+        # Parsed in handle(), not by argparse's type=: an error raised from a type= function escapes manage.py as a
+        # traceback; from handle() it is one line and exit 2.
+        parser.add_argument("--since", required=True, metavar="YYYY-MM-DD",
                             help="The date of the backup restored: journal lines from that day on are replayed.")
         parser.add_argument("--dry-run", action="store_true", help="Count what would be erased; change nothing.")
 
     def handle(self, *args, **options) -> None:
+        since = _date(options["since"])
         try:
-            result = journal.erasure_replay(since=options["since"], dry_run=options["dry_run"])
+            result = journal.erasure_replay(since=since, dry_run=options["dry_run"])
         except journal.JournalError as exc:
             # Reading comes first (nothing changed yet); a replayed erasure also writes to the journal, and one
             # that cannot rolls its own chunk back. Either way, what is done stays done and a rerun goes on.
@@ -45,7 +50,7 @@ class Command(BaseCommand):
             "lines": result.lines, "subjects": result.subjects, "absent": result.absent, "already": result.already,
             "todo": result.to_redo, "redone": result.redone, "erased": result.erased,
             "anonymised": result.anonymised, "restricted": result.restricted, "digests": result.digests,
-            "since": options["since"].isoformat(),
+            "since": since.isoformat(),
         }
         self.stdout.write(_(
             "Journal since %(since)s: %(lines)d line(s), %(subjects)d subject(s); %(absent)d not in the database, "

@@ -1,0 +1,47 @@
+"""Retention's alerts at the top of the admin dashboard (plugged into ``privacy_registry.dashboard`` from
+``RetentionConfig.ready()``): an acting sweep run that failed since the last one that succeeded, or that has been
+"running" longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS``. Only for a user who may view sweep runs."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from privacy_registry.dashboard import Alert, Level
+
+from . import selectors
+from .models import SweepRun
+
+VIEW_PERMISSION = "retention.view_sweeprun"
+
+
+def sweep_alerts(user) -> list[Alert]:
+    if not user.has_perm(VIEW_PERMISSION):
+        return []
+    alerts = []
+    for run in selectors.sweep_runs_needing_attention(now=timezone.now()):
+        url = reverse("admin:retention_sweeprun_change", args=[run.pk])
+        started = timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M")
+        if run.status == SweepRun.Status.FAILED:
+            if run.rule_errors:
+                message = gettext(
+                    "Sweep run #%(id)s (started %(started)s) failed: %(n)d retention rule(s) could not be swept, "
+                    "the others were. Correct the rules (see registry_check) and run the sweep again."
+                )
+            else:
+                message = gettext(
+                    "Sweep run #%(id)s (started %(started)s) failed: some subjects were not processed. It is retried; "
+                    "if it keeps failing, look at its errors."
+                )
+            level = Level.ERROR
+        else:
+            message = gettext(
+                "Sweep run #%(id)s has been running since %(started)s, longer than %(hours)d hours: its worker was "
+                "most likely stopped. Run “manage.py retention_sweep” to close it and sweep again."
+            )
+            level = Level.WARNING
+        words = {"id": run.pk, "started": started, "n": len(run.rule_errors),
+                 "hours": settings.RETENTION_SWEEP_STALE_AFTER_HOURS}
+        alerts.append(Alert(level=level, message=message % words, url=url, link_text=gettext("Open the run")))
+    return alerts
