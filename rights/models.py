@@ -108,7 +108,9 @@ class RightsRequest(models.Model):
     details = models.TextField(
         _("details"), blank=True, help_text=_("What to correct, what the objection is about, or other details."),
     )
-    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("Language code, e.g. en, sv, da."))
+    language = models.CharField(
+        _("language"), max_length=16, default="en", help_text=_("Language code, e.g. en, sv, da.")
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.AWAITING_VERIFICATION, db_index=True
     )
@@ -123,6 +125,7 @@ class RightsRequest(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     extended_due_on = models.DateField(_("extended to"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_months = models.PositiveSmallIntegerField(_("extended by (months)"), null=True, blank=True)
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     refusal_ground = models.CharField(
         _("refusal ground"), max_length=20, choices=RefusalGround.choices, blank=True

@@ -243,3 +243,24 @@ class LegalHoldFactory(factory.django.DjangoModelFactory):
 
     subject = factory.SubFactory(DataSubjectFactory)
     reason = "Disputed invoice; kept until the claim is settled."
+
+
+# --- rights ------------------------------------------------------------------------------------------------
+from django.utils import timezone  # noqa: E402
+
+from rights import models as rqm  # noqa: E402  (appended section)
+
+
+class RightsRequestFactory(factory.django.DjangoModelFactory):
+    """A web request for erasure, received now, awaiting verification."""
+
+    class Meta:
+        model = rqm.RightsRequest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    type = rqm.RequestType.ERASURE
+    channel = rqm.Channel.WEB
+    email = factory.Sequence(lambda n: f"requester{n}@example.com")
+    language = "en"
+    status = rqm.Status.AWAITING_VERIFICATION
+    due_on = factory.LazyFunction(timezone.localdate)

@@ -1,0 +1,96 @@
+"""Reads about rights requests that encode policy: what is open, overdue, due soon, stale, a duplicate."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, DateField, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
+
+from subjects.models import DataSubject
+from subjects.selectors import subjects_by_emails
+
+from .models import CLOSED_STATUSES, OPEN_STATUSES, RequestType, RightsRequest, Status
+
+
+def with_deadline(queryset: QuerySet[RightsRequest] | None = None) -> QuerySet[RightsRequest]:
+    """Requests annotated with ``deadline``: the extended due date when there is one, else the due date."""
+    queryset = RightsRequest.objects.all() if queryset is None else queryset
+    return queryset.annotate(deadline=Coalesce("extended_due_on", "due_on", output_field=DateField()))
+
+
+def requests_open(*, queryset: QuerySet[RightsRequest] | None = None) -> QuerySet[RightsRequest]:
+    queryset = RightsRequest.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=OPEN_STATUSES)
+
+
+def requests_overdue(*, today: date, queryset: QuerySet[RightsRequest] | None = None) -> QuerySet[RightsRequest]:
+    """Open requests whose (extended) due date has passed."""
+    return with_deadline(requests_open(queryset=queryset)).filter(deadline__lt=today)
+
+
+def requests_due_within(*, today: date, days: int) -> QuerySet[RightsRequest]:
+    """Open requests due from today up to ``days`` days ahead (not yet overdue)."""
+    return with_deadline(requests_open()).filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
+
+
+def requests_for_digest(*, today: date, days: int = 7) -> QuerySet[RightsRequest]:
+    """What the DPO's digest lists: open requests overdue or due within ``days`` days, most urgent first."""
+    return (
+        with_deadline(requests_open())
+        .filter(deadline__lte=today + timedelta(days=days))
+        .select_related("organisation")
+        .order_by("organisation_id", "deadline", "pk")
+    )
+
+
+def overdue_q(*, today: date) -> Q:
+    """Open and past the (extended) due date, for a queryset annotated by ``with_deadline``."""
+    return Q(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
+def requests_unverified_stale(*, cutoff: datetime) -> QuerySet[RightsRequest]:
+    """Unverified requests received before ``cutoff`` (their link has expired, and the grace period too)."""
+    return RightsRequest.objects.filter(status=Status.AWAITING_VERIFICATION, received_at__lt=cutoff)
+
+
+def requests_to_minimise(*, cutoff: datetime) -> QuerySet[RightsRequest]:
+    """Closed requests, closed before ``cutoff``, that still hold the requester's words or address."""
+    return RightsRequest.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=cutoff, minimised_at=None)
+
+
+def duplicate_of(*, request: RightsRequest, since: datetime) -> RightsRequest | None:
+    """The latest earlier verified request by the same person (subject, else address) for the same right."""
+    same_person = Q(subject=request.subject) if request.subject_id else Q(email__iexact=request.email or "-")
+    return (
+        RightsRequest.objects.filter(same_person, organisation=request.organisation_id, type=request.type)
+        .filter(received_at__gte=since, verified_at__isnull=False)
+        .exclude(pk=request.pk)
+        .exclude(status__in=[Status.WITHDRAWN, Status.EXPIRED])
+        .order_by("-received_at", "-pk")
+        .first()
+    )
+
+
+def subject_candidates(*, request: RightsRequest) -> QuerySet[DataSubject]:
+    """The organisation's data subjects with the requester's address (any case), erased ones left out."""
+    return subjects_by_emails(organisation=request.organisation, emails=[request.email or ""]).order_by("pk")
+
+
+def executes_without_staff(request: RightsRequest) -> bool:
+    """Whether a verified request can be carried out with no decision by staff (with RIGHTS_AUTO_EXECUTE).
+
+    Rectification needs staff to make the edit; an objection needs staff to name the processing objected to
+    unless it already names it; an unmatched request needs someone to look for the person.
+    """
+    if request.subject_id is None:
+        return False
+    if request.type == RequestType.RECTIFICATION:
+        return False
+    if request.type == RequestType.OBJECTION:
+        return request.objected_activities.exists()
+    return True
+
+
+def deadline_order() -> list:
+    return [Case(When(extended_due_on__isnull=False, then=F("extended_due_on")), default=F("due_on")).asc(
+        nulls_last=True), "pk"]
