@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "retention",
     "consent",
     "rights",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -425,3 +426,47 @@ if min(RIGHTS_VERIFY_LINK_HOURS, RIGHTS_DOWNLOAD_LINK_DAYS, RIGHTS_MINIMISE_AFTE
         "RIGHTS_VERIFY_LINK_HOURS, RIGHTS_DOWNLOAD_LINK_DAYS and RIGHTS_MINIMISE_AFTER_DAYS must be at least 1; "
         "RIGHTS_UNVERIFIED_GRACE_HOURS and RIGHTS_DUPLICATE_WINDOW_DAYS at least 0"
     )
+
+# Cache: Redis when REDIS_URL is set (shared by every web process, which the public pages' rate limits need),
+# local memory otherwise (a single development process).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "privacy-registry",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits of the public request pages (django-ratelimit), "<count>/<s|m|h|d>", per client address and per
+# e-mail address. RATELIMIT_ENABLE=false turns them off (the bench does; never in production).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "rights.views.ratelimited"
+
+
+def _rate(name: str, default: str) -> str:
+    """A django-ratelimit rate, checked now: the library would raise only at the first request."""
+    import re
+
+    rate = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", rate):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 20/h (a count per s, m, h or d), not {rate!r}")
+    return rate
+
+
+RIGHTS_RATELIMIT_IP = _rate("RIGHTS_RATELIMIT_IP", "20/h")
+RIGHTS_RATELIMIT_EMAIL = _rate("RIGHTS_RATELIMIT_EMAIL", "5/h")
+# Behind our proxy the client is the last X-Forwarded-For entry (as for the admin's lockout above).
+RATELIMIT_IP_META_KEY = _client_ip_behind_proxy if BEHIND_PROXY else None
+# The public request form refuses a submission sent sooner than this after the form was shown (bots fill forms
+# instantly; people do not), or from a form older than RIGHTS_FORM_MAX_AGE_HOURS.
+RIGHTS_FORM_MIN_SECONDS = env.int("RIGHTS_FORM_MIN_SECONDS", default=3)
+RIGHTS_FORM_MAX_AGE_HOURS = env.int("RIGHTS_FORM_MAX_AGE_HOURS", default=24)
+if RIGHTS_FORM_MIN_SECONDS < 0 or RIGHTS_FORM_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured("RIGHTS_FORM_MIN_SECONDS must be at least 0 and RIGHTS_FORM_MAX_AGE_HOURS at least 1")
+# Django's own Redis backend increments atomically, but django-ratelimit's check only knows django-redis
+# (W001). Local memory is not shared between processes (E003): silenced only without REDIS_URL, i.e. in the
+# single-process development setup, so that a production cache that is not shared still stops the checks.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
+CSRF_FAILURE_VIEW = "rights.views.csrf_failure"
