@@ -73,7 +73,11 @@ AS_OF_LATEST = date(2999, 12, 31)
 
 class SweepRefused(ValueError):
     """The sweep was asked for something it does not do (a future cutoff without an override, a cutoff out of
-    range, a chunk size below one); nothing was started. The message says what, in one line."""
+    range, a chunk size below one); nothing was started. The message says what, in one line; ``code`` which."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -233,21 +237,24 @@ def _check_arguments(*, as_of: date | None, dry_run: bool, chunk_size: int, futu
                      today: date) -> None:
     """Refuse, before anything starts, what no caller should be able to ask by mistake (``SweepRefused``)."""
     if chunk_size < 1:
-        raise SweepRefused(gettext("The chunk size must be at least 1, not %(n)s.") % {"n": chunk_size})
+        raise SweepRefused(gettext("The chunk size must be at least 1, not %(n)s.") % {"n": chunk_size},
+                           code="chunk_size")
     if as_of is None:
         return
     if not AS_OF_EARLIEST <= as_of <= AS_OF_LATEST:
         raise SweepRefused(gettext(
             "The cutoff %(date)s is out of range: give a date from %(earliest)s to %(latest)s."
-        ) % {"date": as_of.isoformat(), "earliest": AS_OF_EARLIEST.isoformat(), "latest": AS_OF_LATEST.isoformat()})
+        ) % {"date": as_of.isoformat(), "earliest": AS_OF_EARLIEST.isoformat(), "latest": AS_OF_LATEST.isoformat()},
+            code="as_of_out_of_range")
     if as_of > today and not dry_run:
         if future_as_of is None:
             raise SweepRefused(gettext(
                 "The cutoff %(date)s is after today (%(today)s): that would erase people before their time. "
                 "Preview it with a dry run; to act on it anyway, allow it explicitly and give the reason."
-            ) % {"date": as_of.isoformat(), "today": today.isoformat()})
+            ) % {"date": as_of.isoformat(), "today": today.isoformat()}, code="future_as_of")
         if not future_as_of.by.strip() or not future_as_of.reason.strip():
-            raise SweepRefused(gettext("A cutoff after today needs who allows it and why."))
+            raise SweepRefused(gettext("A cutoff after today needs who allows it and why."),
+                               code="future_as_of_unexplained")
 
 
 class _RuleNotSwept(Exception):

@@ -87,7 +87,10 @@ class Command(BaseCommand):
             run = services.sweep_run(as_of=as_of, dry_run=options["dry_run"], chunk_size=chunk_size,
                                      future_as_of=future_as_of)
         except services.SweepRefused as exc:
-            raise CommandError(str(exc), returncode=BAD_ARGUMENT) from exc
+            message = str(exc)
+            if exc.code == "future_as_of":
+                message += " " + _("Here: --allow-future-as-of --reason \"…\".")
+            raise CommandError(message, returncode=BAD_ARGUMENT) from exc
         if run.status == SweepRun.Status.LOCKED_OUT:
             self.stdout.write(self.style.WARNING(_("Another sweep is running: this one did nothing (run #%(id)s).")
                                                  % {"id": run.pk}))
