@@ -15,16 +15,17 @@ DOWNLOAD_LINK = re.compile(r"https?://[^/\s]+(/privacy/[^/\s]+/request/download/
 CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 
 
-@pytest.fixture
-def public_pages(settings):
+# Imported by the test modules under their function names; pytest knows them by ``name``.
+@pytest.fixture(name="public_pages")
+def public_pages_fixture(settings):
     """No minimum fill time, and rate-limit counters of this test's own (a fresh cache-key prefix)."""
     settings.RIGHTS_FORM_MIN_SECONDS = 0
     settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
     return settings
 
 
-@pytest.fixture
-def eager_tasks():
+@pytest.fixture(name="eager_tasks")
+def eager_tasks_fixture():
     """Celery tasks run in the test's process when enqueued (after commit), as a worker would run them."""
     before = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
     celery_app.conf.task_always_eager = True

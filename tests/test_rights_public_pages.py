@@ -10,7 +10,7 @@ from privacy_registry.models import Organisation
 from rights import views
 from rights.models import RightsRequest
 from tests.factories import OrganisationFactory
-from tests.rights_public_support import form_data, public_pages, submit  # noqa: F401  (fixture)
+from tests.rights_public_support import form_data, public_pages_fixture, submit  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_pages")]
 
