@@ -57,5 +57,6 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["registry-healthcheck"]
 
-# Workers: gunicorn reads WEB_CONCURRENCY; further options can be given in GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "privacy_registry.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn.conf.py: bind, and an access log without query strings. Workers: gunicorn reads WEB_CONCURRENCY;
+# further options can be given in GUNICORN_CMD_ARGS.
+CMD ["gunicorn", "privacy_registry.wsgi:application", "--config", "gunicorn.conf.py"]
