@@ -15,9 +15,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 # Web + Celery worker + Celery beat on SQLite and the filesystem broker (unless DATABASE_URL /
-# REDIS_URL are set). The demo relaxes the second factor; production never does.
+# REDIS_URL are set). The demo relaxes the second factor; production never does. With DEBUG on and a
+# published demo password it listens on this machine only: HOST=0.0.0.0 make run opens it to the network.
 run: export DJANGO_DEBUG ?= true
 run: export ADMIN_REQUIRE_2FA ?= false
+run: export HOST ?= 127.0.0.1
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
