@@ -841,7 +841,7 @@ def export_build(*, request_id: int) -> bool:
     """
     with transaction.atomic():
         request = (
-            RightsRequest.objects.select_for_update().select_related("organisation", "subject")
+            RightsRequest.objects.select_for_update(of=("self",)).select_related("organisation", "subject")
             .filter(pk=request_id, status=Status.IN_PROGRESS, type__in=[RequestType.ACCESS, RequestType.PORTABILITY])
             .first()
         )
