@@ -1,9 +1,11 @@
 """Celery tasks of retention: thin, id-only, their retry policy here. The schedule is in privacy_registry/celery.py.
 
-The sweep task takes no arguments (so its payload holds nothing), acknowledges late (a worker killed mid-run
-leaves the message to be redelivered; the sweep is idempotent, and the lock makes a redelivered copy that
-overlaps a live run record "locked out"), and is never sent with an ETA or countdown. Its retries back off
-for less than the broker's visibility timeout, so a waiting retry is never redelivered as a second copy.
+The sweep task takes no arguments (so its payload holds nothing, and no cutoff can be handed to it: it sweeps as
+of today, and the service refuses an acting run's cutoff after today without a named override), acknowledges
+late (a worker killed mid-run leaves the message to be redelivered; the sweep is idempotent, and the lock makes
+a redelivered copy that overlaps a live run record "locked out"), and is never sent with an ETA or countdown.
+Its retries back off for less than the broker's visibility timeout, so a waiting retry is never redelivered as a
+second copy.
 """
 from __future__ import annotations
 
