@@ -426,6 +426,23 @@ def request_match(*, request: RightsRequest, subject: DataSubject, actor: Actor)
     return request
 
 
+@transaction.atomic
+def request_objection_scope(
+    *, request: RightsRequest, activities: Iterable[ProcessingActivity], actor: Actor
+) -> RightsRequest:
+    """Name the processing an objection is about (staff, before it is carried out)."""
+    request = _locked(request)
+    activities = list(activities)
+    if request.type != RequestType.OBJECTION:
+        raise ValidationError(_("Only an objection names the processing objected to."), code="type")
+    if any(a.organisation_id != request.organisation_id for a in activities):
+        raise ValidationError(_("The activities must be the organisation's own."), code="organisation")
+    request.objected_activities.set(activities)
+    _event(request, Kind.MATCHED, actor=actor,
+           note="objection to activity " + (", ".join(f"#{a.pk}" for a in activities) or "none"))
+    return request
+
+
 # --- the clock ------------------------------------------------------------------------------------------------
 
 
