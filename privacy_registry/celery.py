@@ -32,3 +32,21 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
         "schedule": crontab(minute="17"),
         "options": {"expires": 3600},
     }
+    # Rights requests: unverified ones lose the address once the link and the grace period are over (hourly);
+    # closed ones are minimised after RIGHTS_MINIMISE_AFTER_DAYS (nightly); the DPO gets the digest of requests due
+    # within a week and overdue every weekday morning.
+    sender.conf.beat_schedule["rights-purge-unverified"] = {
+        "task": "rights.purge_unverified",
+        "schedule": crontab(minute="41"),
+        "options": {"expires": 3600},
+    }
+    sender.conf.beat_schedule["rights-minimise-closed"] = {
+        "task": "rights.minimise_closed",
+        "schedule": crontab(minute="10", hour="3"),
+        "options": {"expires": 12 * 3600},
+    }
+    sender.conf.beat_schedule["rights-dpo-digest"] = {
+        "task": "rights.dpo_digest",
+        "schedule": crontab(minute="0", hour="7", day_of_week="mon-fri"),
+        "options": {"expires": 6 * 3600},
+    }
