@@ -322,7 +322,7 @@ class SubjectImportForm(forms.Form):
         queryset=Organisation.objects.all(), label=_("controller holding the data"),
         help_text=_("Activities and systems in the file are looked up within this organisation."),
     )
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma- or semicolon-separated, header first."))
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma-, semicolon- or tab-separated, header first."))
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]

@@ -107,16 +107,30 @@ def _header(name: str | None) -> str:
     return (name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter the header line uses most outside quotes (a comma when it names one column only)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equals: the comma
+    return best if counts[best] else ","
+
+
 def parse(content: str) -> list[ImportRow]:
     """Rows of a CSV text (comma, semicolon or tab separated, a header line first)."""
     content = content.lstrip("\ufeff")
     if not content.strip():
         raise ImportFileError(_t("The file is empty."))
-    try:
-        dialect = csv.Sniffer().sniff(content[:4096].split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(content), dialect)
+    # Only the delimiter is detected; everything else is the csv module's RFC 4180 default (a doubled quote
+    # inside a quoted field is one quote). csv.Sniffer guesses the quoting too, and got it wrong.
+    reader = csv.reader(io.StringIO(content), delimiter=_delimiter(content.split("\n", 1)[0]))
     try:
         header = [_header(h) for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
