@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rights import services
 from rights.models import ClockPause, RequestEvent, RequestToken, RightsRequest, Status
+from subjects.models import DataSubject
 from tests.factories import DataSubjectFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,28 @@ def test_a_second_request_for_the_same_right_is_flagged_after_verification(djang
     second.refresh_from_db()
     assert second.likely_duplicate_of == first
     assert RequestEvent.objects.filter(request=second, kind="duplicate").exists()
+
+
+def test_with_auto_execute_a_verified_erasure_is_carried_out(settings, django_capture_on_commit_callbacks):
+    settings.RIGHTS_AUTO_EXECUTE = True
+    organisation = OrganisationFactory()
+    subject = DataSubjectFactory(organisation=organisation, email="auto@example.com")
+    request = _submit(organisation, "auto@example.com", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_verify(raw=_link_token(mail.outbox[0]))
+    request.refresh_from_db()
+    subject.refresh_from_db()
+    assert request.status == Status.COMPLETED
+    assert subject.state == DataSubject.State.ERASED
+    assert request.email is None
+    assert [m.to for m in mail.outbox][-1] == ["auto@example.com"]  # the completion receipt still went out
+
+
+def test_the_requesters_language_is_kept_as_a_language_the_product_speaks(django_capture_on_commit_callbacks):
+    request = _submit(OrganisationFactory(), "sv@example.com", django_capture_on_commit_callbacks)
+    assert request.language == "en"
+    other = services.request_submit(organisation=request.organisation, type="access", email="x@example.com",
+                                    language="sv-SE")
+    assert other.language == "sv"
+    assert services.request_submit(organisation=request.organisation, type="access", email="y@example.com",
+                                   language="xx").language == "en"
