@@ -1,6 +1,27 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentConfig(AppConfig):
     name = "consent"
+    verbose_name = _("Consent, cookies and the privacy notice")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from subjects.personal_data import Scrub, declare
+
+        blank = Scrub.fixed("")
+        # The state, dates and hashes stay as the proof of what was agreed and withdrawn; what could single out
+        # the person's device goes. A subject's rows have no visitor id; a visitor's rows reach no subject and are
+        # purged on their own schedule (consent.services.anonymous_events_purge).
+        declare(
+            "consent.ConsentRecord", subject_path="subject", fields={"visitor_id": blank},
+            not_personal=["state", "method", "wording_hash"],
+        )
+        declare(
+            "consent.ConsentEvent", subject_path="subject",
+            fields={"visitor_id": blank, "ip_prefix": blank, "user_agent": blank},
+            not_personal=["kind", "method", "wording_hash", "reason"],
+        )
