@@ -227,6 +227,10 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
             services.request_objection_scope(
                 request=form.instance, activities=list(form.cleaned_data["objected_activities"]), actor=request.user,
             )
+        # The inlines are read-only, so this writes nothing; the admin's change message reads what it sets
+        # (new_objects, changed_objects), and without it every save of the change form failed.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     # --- actions ------------------------------------------------------------------------------------------------
     def _each(self, request, queryset, work, done_message) -> None:

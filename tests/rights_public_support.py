@@ -27,11 +27,17 @@ def public_pages_fixture(settings):
 @pytest.fixture(name="eager_tasks")
 def eager_tasks_fixture():
     """Celery tasks run in the test's process when enqueued (after commit), as a worker would run them."""
-    before = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
+    # Set as changes and then taken out again, rather than assigned back: an assigned value would hide, for the
+    # rest of the session, whatever the configuration (or another test's settings) says.
+    keys = ("task_always_eager", "task_eager_propagates")
+    changes = celery_app.conf.changes
+    saved = {key: changes[key] for key in keys if key in changes}
+    for key in keys:
+        changes[key] = True
     yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
+    for key in keys:
+        changes.pop(key, None)
+    changes.update(saved)
 
 
 def form_data(**overrides) -> dict:
