@@ -102,3 +102,19 @@ def test_art30_csv_downloaded_from_the_admin_neutralises_every_payload(poisoned_
     cells = _cells(response.content.decode("utf-8-sig"))
     assert [cell for cell in cells if FORMULA_START.match(cell)] == []
     assert {"'" + payload for payload in PAYLOADS} <= set(cells)
+
+
+@pytest.mark.django_db
+def test_access_export_csv_files_neutralise_every_payload():
+    """The Art. 15 / 20 export's CSV files carry the subject's own words and the register's."""
+    from rights.exports import export_csv_files, export_data
+
+    subject = f.DataSubjectFactory(first_name=PAYLOADS[0], last_name=PAYLOADS[1], company=PAYLOADS[2],
+                                   job_title=PAYLOADS[3], city=PAYLOADS[4], street_address=PAYLOADS[5])
+    activity = f.ProcessingActivityFactory(organisation=subject.organisation, name=PAYLOADS[6])
+    f.PurposeFactory(activity=activity, description=PAYLOADS[0])
+    f.EngagementFactory(subject=subject, activity=activity)
+    files = export_csv_files(export_data(subject=subject))
+    cells = [cell for content in files.values() for cell in _cells(content.decode("utf-8-sig"))]
+    assert [cell for cell in cells if FORMULA_START.match(cell)] == []
+    assert {"'" + payload for payload in PAYLOADS} <= set(cells)
