@@ -10,6 +10,8 @@ header. Workers: gunicorn reads WEB_CONCURRENCY; more options may come in GUNICO
 
 bind = "0.0.0.0:8000"  # inside the container; docker-compose.yml publishes it on the host's loopback only
 accesslog = "-"
+# The e-mailed links' secrets in the path are redacted too (privacy_registry/log_redaction.py).
+logger_class = "privacy_registry.log_redaction.RedactingGunicornLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # gunicorn's runtime control socket (gunicornc, gunicorn 25+): nothing here uses it, and the image's app user
 # has no writable home for it (it would only log a warning at every start).
