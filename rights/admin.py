@@ -31,6 +31,7 @@ from django.utils.translation import ngettext_lazy
 
 from privacy_registry import csvsafe
 from privacy_registry.admin_history import REASON_MAX_LENGTH, GuardedHistoryAdmin
+from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
 
 from . import exports, selectors, services
@@ -59,19 +60,12 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EventInline(admin.TabularInline):
+class EventInline(DisplayOnlyInline):
     model = RequestEvent
     fields = ("at", "kind", "actor", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
+    show_change_link = False
     verbose_name_plural = _("timeline")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class PauseInline(EventInline):
@@ -133,7 +127,6 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     list_filter = ("type", "status", "organisation", DeadlineFilter, "channel")
     list_select_related = ("organisation",)
     search_fields = ("=public_ref",)
-    ordering = ("deadline", "pk")
     inlines = (PauseInline, EventInline)
     raw_id_fields = ("subject",)
     filter_horizontal = ("objected_activities",)
@@ -147,6 +140,10 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     )
 
     # --- the list -----------------------------------------------------------------------------------------------
+    def get_ordering(self, request):
+        # By the (extended) due date, an annotation of get_queryset (the `ordering` attribute names fields only).
+        return ("deadline", "pk")
+
     def get_queryset(self, request):
         # Annotated before ordering: the list is ordered by the annotation (ModelAdmin orders in get_queryset).
         queryset = selectors.with_deadline(self.model._default_manager.get_queryset())
@@ -354,23 +351,14 @@ def _iso(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
-class SubjectRequestInline(admin.TabularInline):
+class SubjectRequestInline(DisplayOnlyInline):
     """The subject page lists the person's requests."""
 
     model = RightsRequest
     fk_name = "subject"
     fields = ("type", "status", "received_at", "due_on", "closed_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
     verbose_name_plural = _("rights requests")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 add_subject_inline(SubjectRequestInline)
