@@ -912,13 +912,15 @@ def receipt_send(*, request_id: int, kind: str) -> bool:
 
 
 def _receipt_context(request: RightsRequest, kind: str) -> dict[str, Any]:
-    return {
-        "ground": request.get_refusal_ground_display() if request.refusal_ground else "",
-        "extension_reason": request.extension_reason,
-        "response": request.response,
-        "outcome": request.get_outcome_display() if request.outcome else "",
-        "verified": request.verified_at is not None,
-    }
+    # The labels are rendered here, so in the requester's language (a worker runs in the default one).
+    with translation.override(mail.language_of(request)):
+        return {
+            "ground": request.get_refusal_ground_display() if request.refusal_ground else "",
+            "extension_reason": request.extension_reason,
+            "response": request.response,
+            "outcome": request.get_outcome_display() if request.outcome else "",
+            "verified": request.verified_at is not None,
+        }
 
 
 def _mail_quietly(request_id: int, kind: str, address: str, extra: dict[str, Any] | None = None) -> None:
