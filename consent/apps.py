@@ -10,7 +10,15 @@ class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from privacy_registry import demo
+        from subjects import consent_withdrawers
         from subjects.personal_data import Scrub, declare
+
+        from . import (
+            checks,  # noqa: F401  (registers CON001 with the register's checks)
+            services,
+        )
+        from . import demo as consent_demo
 
         blank = Scrub.fixed("")
         # The state, dates and hashes stay as the proof of what was agreed and withdrawn; what could single out
@@ -25,3 +33,6 @@ class ConsentConfig(AppConfig):
             fields={"visitor_id": blank, "ip_prefix": blank, "user_agent": blank},
             not_personal=["kind", "method", "wording_hash", "reason"],
         )
+        # A rights request to withdraw consent (Art. 7(3)) withdraws every consent of the person kept here.
+        consent_withdrawers.register("consent", services.consents_withdraw_for_subject)
+        demo.register("consent", consent_demo.load)

@@ -32,6 +32,12 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
         "schedule": crontab(minute="17"),
         "options": {"expires": 3600},
     }
+    # Consent: nightly, delete pseudonymous visitors' consent events older than CONSENT_ANONYMOUS_EVENTS_DAYS.
+    sender.conf.beat_schedule["consent-anonymous-events-purge"] = {
+        "task": "consent.anonymous_events_purge",
+        "schedule": crontab(minute="45", hour="3"),
+        "options": {"expires": 12 * 3600},
+    }
     # Rights requests: unverified ones lose the address once the link and the grace period are over (hourly);
     # closed ones are minimised after RIGHTS_MINIMISE_AFTER_DAYS (nightly); the DPO gets the digest of requests due
     # within a week and overdue every weekday morning.

@@ -478,3 +478,14 @@ if RIGHTS_FORM_MIN_SECONDS < 0 or RIGHTS_FORM_MAX_AGE_HOURS < 1:
 # single-process development setup, so that a production cache that is not shared still stops the checks.
 SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 CSRF_FAILURE_VIEW = "rights.views.csrf_failure"
+
+# Consent (consent app): how long events of pseudonymous website visitors are kept (the nightly purge deletes older
+# ones), how long a double opt-in link works, the cookie-consent endpoint's body limit and rate per client address.
+CONSENT_ANONYMOUS_EVENTS_DAYS = env.int("CONSENT_ANONYMOUS_EVENTS_DAYS", default=395)
+CONSENT_CONFIRM_LINK_DAYS = env.int("CONSENT_CONFIRM_LINK_DAYS", default=7)
+CONSENT_API_MAX_BODY = env.int("CONSENT_API_MAX_BODY", default=4096)
+CONSENT_API_RATELIMIT = _rate("CONSENT_API_RATELIMIT", "60/m")
+if min(CONSENT_ANONYMOUS_EVENTS_DAYS, CONSENT_CONFIRM_LINK_DAYS, CONSENT_API_MAX_BODY) < 1:
+    raise ImproperlyConfigured(
+        "CONSENT_ANONYMOUS_EVENTS_DAYS, CONSENT_CONFIRM_LINK_DAYS and CONSENT_API_MAX_BODY must be at least 1"
+    )

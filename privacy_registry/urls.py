@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The data subjects' public pages, from the site's root (`/` lists the organisations' request pages).
     path("", include("rights.urls")),
+    # Consent: the generated privacy notice (/privacy/<org>/), consent links, the cookie-consent endpoint (/api/…).
+    path("", include("consent.urls")),
 ]
 
 # Plain pages in the visitor's language instead of Django's (the admin's errors use them too).

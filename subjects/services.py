@@ -276,6 +276,23 @@ def engagement_record(
 
 
 @transaction.atomic
+def engagement_resubscribe(
+    *, subject: DataSubject, activity: ProcessingActivity, actor: Actor = None, reason: str = "consent given again",
+) -> Engagement | None:
+    """Clear the "unsubscribed or consent withdrawn" date of the subject's engagement in ``activity`` (the person
+    consented again), so no retention rule counts from a withdrawal that no longer holds. None when not engaged."""
+    _refuse_if_erased(subject)
+    engagement = Engagement.objects.select_for_update().filter(subject=subject, activity=activity).first()
+    if engagement is None or engagement.unsubscribed_on is None:
+        return engagement
+    engagement.unsubscribed_on = None
+    _attribute(engagement, actor=actor, reason=reason)
+    engagement.save()
+    logger.info("engagement %s of subject %s: unsubscribed date cleared", engagement.pk, subject.pk)
+    return engagement
+
+
+@transaction.atomic
 def system_record_add(
     *, subject: DataSubject, system: System, external_id: str, actor: Actor = None, reason: str = "added"
 ) -> SystemRecord:

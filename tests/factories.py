@@ -264,3 +264,39 @@ class RightsRequestFactory(factory.django.DjangoModelFactory):
     language = "en"
     status = rqm.Status.AWAITING_VERIFICATION
     due_on = factory.LazyFunction(timezone.localdate)
+
+
+# --- consent -----------------------------------------------------------------------------------------------------
+from consent import models as cm  # noqa: E402  (appended section)
+from consent.models import wording_digest  # noqa: E402
+
+
+class ConsentPurposeFactory(factory.django.DjangoModelFactory):
+    """A newsletter consent, single opt-in, with no age limit."""
+
+    class Meta:
+        model = cm.ConsentPurpose
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    key = factory.Sequence(lambda n: f"newsletter-{n}")
+    name = factory.Sequence(lambda n: f"Newsletter {n}")
+    wording = "I want the monthly newsletter by e-mail."
+    wording_hash = factory.LazyAttribute(lambda o: wording_digest(o.wording))
+
+    @factory.post_generation
+    def register_purposes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.register_purposes.set(extracted)
+
+
+class CookieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Cookie
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"_cookie{n}")
+    category = cm.CookieCategory.STATISTICS
+    purpose = "Counts visits."
+    retention = "13 months"
+    party = cm.Cookie.Party.FIRST

@@ -1,0 +1,184 @@
+"""Demo consent purposes and cookie tables of the three seed organisations.
+
+Design note:
+- The cookie tables are the seed policies' own: Antura's table (service, cookies, purpose, retention), Antara's
+  session and permanent cookies and its unique identifier, Avara's form-filling cookies. The policies give no
+  category per cookie: each is put in the category its stated purpose belongs to (statistics for analytics,
+  marketing for advertising, preferences for remembered settings, necessary for the tag manager that loads the
+  others), and a retention the policy does not state is left empty, which the notice says as "not stated".
+- Consent purposes: one per cookie category a policy asks consent for, linked to the register purposes the
+  policy bases on that consent; every other register purpose with basis Art. 6(1)(a) gets one purpose per
+  activity, so the register check CON001 has nothing to report for the demo.
+- Idempotent: purposes are found by (organisation, key), cookies by (organisation, name); rows are written when
+  missing or when a value differs. Register rows that another version of the seeds names differently are skipped.
+- Runs inside ``load_demo``'s transaction; every history row says "demo data".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db.models import Q
+from django.utils.text import slugify
+
+from privacy_registry.models import LegalBasis, Organisation, ProcessingActivity, Purpose, Vendor
+
+from . import services
+from .models import ConsentPurpose, ConsentSettings, Cookie, CookieCategory
+
+REASON = "demo data"
+C = CookieCategory
+THIRD, FIRST = Cookie.Party.THIRD, Cookie.Party.FIRST
+
+
+@dataclass(frozen=True)
+class CookieSeed:
+    organisation: str
+    name: str
+    category: str
+    purpose: str
+    retention: str = ""
+    party: str = FIRST
+    vendor: str | None = None
+
+
+@dataclass(frozen=True)
+class CookiePurposeSeed:
+    organisation: str
+    category: str
+    name: str
+    wording: str
+    register_purposes: tuple[str, ...]
+
+
+COOKIES: tuple[CookieSeed, ...] = (
+    CookieSeed("antura", "Tag management script, container ID and tag configuration", C.NECESSARY,
+               "Used to manage, load and control tags on the website, such as Google Analytics, Google Ads and Leadoo. "
+               "Tags should be activated based on the visitor's consent choices.",
+               "Google Tag Manager does not normally set its own cookies for website visitors.", THIRD,
+               "Google Tag Manager"),
+    CookieSeed("antura", "_ga, _ga_<container-id> and related Google Analytics cookies", C.STATISTICS,
+               "Statistics, analysis of website usage and measurement of visits and events",
+               "Configurable from immediate deletion up to 25 months; the GA4 setting is to be verified.", THIRD,
+               "Google Analytics"),
+    CookieSeed("antura", "IDE, NID, AID, FPAU, FPGCL* (Google Ads and DoubleClick)", C.MARKETING,
+               "Conversion measurement, campaign follow-up, advertising and measurement of advertising effectiveness",
+               "Varies by cookie; Google states periods such as 90 days, 6 months and 13 months in the EEA/UK.", THIRD,
+               "Google Ads"),
+    CookieSeed("antura", "Leadoo: browser memory, local storage, session storage, eTags", C.STATISTICS,
+               "Visitor tracking, conversion analysis and company identification, only with consent to statistics",
+               "By default up to 5 years; Antura can adjust it and data may be deleted earlier.", THIRD, "Leadoo"),
+    CookieSeed("antara", "Session cookies", C.PREFERENCES,
+               "Know the customer's preferences during a visit, minimise download times and save server processes",
+               "Until the browser is closed"),
+    CookieSeed("antara", "Permanent cookies", C.PREFERENCES,
+               "Store, for example, whether the customer wants their password remembered",
+               "A long period (not stated precisely)"),
+    CookieSeed("antara", "Unique customer identifier", C.STATISTICS,
+               "Collect information on how customers access the website"),
+    CookieSeed("avara", "Form-filling cookies", C.PREFERENCES,
+               "Save visitors from filling in fields each time they visit the website"),
+)
+
+COOKIE_PURPOSES: tuple[CookiePurposeSeed, ...] = (
+    CookiePurposeSeed("antura", C.STATISTICS, "Statistics cookies",
+                      "I agree that Antura uses cookies and similar technologies (Google Analytics, Leadoo) for "
+                      "statistics and analysis of how the website is used.",
+                      ("Analyse and improve the website's functions, content and user experience",
+                       "Identify companies visiting the website and gauge interest in Antura's offer")),
+    CookiePurposeSeed("antura", C.MARKETING, "Marketing cookies",
+                      "I agree that Antura uses cookies and similar technologies (Google Ads) to measure marketing and "
+                      "show relevant advertisements.",
+                      ("Measure marketing effectiveness and follow up campaigns and conversions",
+                       "Show relevant advertisements and measure their results")),
+    CookiePurposeSeed("antara", C.PREFERENCES, "Preference cookies",
+                      "I agree that Antara stores session and permanent cookies to remember my preferences.",
+                      ("Remember preferences during a visit and cut download times and server load",
+                       "Remember choices such as keeping the password between visits")),
+    CookiePurposeSeed("antara", C.STATISTICS, "Statistics cookies",
+                      "I agree that Antara uses a unique identifier to see how I access the website.",
+                      ("See how customers access the website through a unique identifier",)),
+    CookiePurposeSeed("avara", C.PREFERENCES, "Preference cookies",
+                      "I agree that Avara stores cookies so that I need not fill in fields each time.",
+                      ("Remember form entries so visitors need not fill them in each time (cookies)",)),
+)
+
+
+def _vendor(organisation: Organisation, name: str | None) -> Vendor | None:
+    if not name:
+        return None
+    return Vendor.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), name=name).first()
+
+
+def _register_purposes(organisation: Organisation, descriptions) -> list[Purpose]:
+    return list(Purpose.objects.filter(activity__organisation=organisation, legal_basis=LegalBasis.CONSENT,
+                                       description__in=descriptions))
+
+
+def _purpose(organisation: Organisation, *, key: str, values: dict, register: list[Purpose]) -> tuple[bool, bool]:
+    """(created, changed) after writing one consent purpose."""
+    purpose = ConsentPurpose.objects.filter(organisation=organisation, key=key).first()
+    created = purpose is None
+    if created:
+        purpose = ConsentPurpose(organisation=organisation, key=key)
+    changed = created or any(getattr(purpose, name) != value for name, value in values.items())
+    if changed:
+        for name, value in values.items():
+            setattr(purpose, name, value)
+        services.purpose_save(purpose=purpose, reason=REASON)
+    if {p.pk for p in register} != set(purpose.register_purposes.values_list("pk", flat=True)):
+        purpose.register_purposes.set(register)
+        changed = True
+    return created, changed
+
+
+def load() -> dict[str, int]:
+    counts = {"consent purposes": 0, "cookies": 0, "changed": 0}
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=["antura", "antara", "avara"])}
+    covered: set[int] = set()
+    for seed in COOKIE_PURPOSES:
+        org = organisations.get(seed.organisation)
+        if org is None:
+            continue
+        register = _register_purposes(org, seed.register_purposes)
+        covered.update(p.pk for p in register)
+        created, changed = _purpose(org, key=f"cookies-{seed.category}", register=register, values={
+            "name": seed.name, "wording": seed.wording, "cookie_category": seed.category, "active": True,
+        })
+        counts["consent purposes"] += created
+        counts["changed"] += changed and not created
+    for org in organisations.values():
+        activities = ProcessingActivity.objects.filter(
+            organisation=org, purposes__legal_basis=LegalBasis.CONSENT,
+        ).distinct().order_by("pk")
+        for activity in activities:
+            register = [p for p in activity.purposes.filter(legal_basis=LegalBasis.CONSENT) if p.pk not in covered]
+            if not register:
+                continue
+            wording = (f"I agree that {org.name} processes my personal data for: "
+                       + "; ".join(p.description for p in register) + ".")
+            created, changed = _purpose(org, key=slugify(activity.name)[:60], register=register, values={
+                "name": activity.name, "wording": wording, "active": True,
+            })
+            counts["consent purposes"] += created
+            counts["changed"] += changed and not created
+        if org.website and not ConsentSettings.objects.filter(organisation=org).exists():
+            parts = urlsplit(org.website)
+            services.settings_save(consent_settings=ConsentSettings(
+                organisation=org, allowed_origins=f"{parts.scheme}://{parts.netloc}"), reason=REASON)
+    for seed in COOKIES:
+        org = organisations.get(seed.organisation)
+        if org is None:
+            continue
+        values = {"category": seed.category, "purpose": seed.purpose, "retention": seed.retention,
+                  "party": seed.party, "vendor": _vendor(org, seed.vendor)}
+        cookie = Cookie.objects.filter(organisation=org, name=seed.name).first()
+        if cookie is None:
+            services.cookie_save(cookie=Cookie(organisation=org, name=seed.name, **values), reason=REASON)
+            counts["cookies"] += 1
+        elif any(getattr(cookie, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(cookie, name, value)
+            services.cookie_save(cookie=cookie, reason=REASON)
+            counts["changed"] += 1
+    return counts

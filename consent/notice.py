@@ -1,0 +1,460 @@
+"""The privacy notice, generated from the register (Art. 13 and 14, and the ICO "right to be informed" list).
+
+Design note.
+- Everything the notice says about the organisation comes from the register, the retention rules, the cookie
+  inventory and the consent purposes; the fixed wording is Django i18n (English, Swedish, Danish). Register texts
+  (purposes, descriptions, statements) are shown as entered: the register has no translations of its own yet.
+- Where the register is silent the notice says so ("not stated") rather than guessing: no basis, role, mechanism
+  or right is invented. A vendor whose role is not stated is named with "role not stated"; a transfer with no
+  safeguard says that none is recorded. Rights come from the GDPR itself (the register does not yet record how
+  the organisation offers each one), Art. 22 only where an activity makes automated decisions, withdrawal of
+  consent only where a purpose relies on consent.
+- ``completeness`` lists every Art. 13/14 item the register leaves empty; publishing records that list with the
+  version, so an incomplete register is never published as if complete.
+- The notice is built as a list of blocks (headings, paragraphs, list items, links), rendered to plain text (kept
+  per language in ``NoticeVersion.texts``, diffed, and printed to PDF) and to HTML (escaped, no inline code).
+"""
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from privacy_registry.models import (
+    DataSubjectCategory,
+    LegalBasis,
+    Organisation,
+    PrivacyContact,
+    ProcessingActivity,
+    Purpose,
+    Recipient,
+    Transfer,
+)
+from retention.models import RetentionRule
+
+from .models import ConsentPurpose, Cookie
+
+LANGUAGES = ("en", "sv", "da")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # h1, h2, h3, p, li, link
+    text: str
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Gap:
+    article: str
+    item: str
+    where: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"article": self.article, "item": self.item, "where": self.where}
+
+
+# --- reading the register ----------------------------------------------------------------------------------------
+
+
+def _activities(organisation: Organisation) -> list[ProcessingActivity]:
+    return list(
+        ProcessingActivity.objects.filter(
+            organisation=organisation, record_type=ProcessingActivity.RecordType.CONTROLLER,
+            status=ProcessingActivity.Status.ACTIVE,
+        )
+        .order_by("name", "pk")
+        .prefetch_related(
+            "subject_categories", "data_categories", "joint_controllers", "sources",
+            Prefetch("purposes", queryset=Purpose.objects.order_by("order", "pk")),
+            Prefetch("recipients", queryset=Recipient.objects.select_related("vendor", "country")
+                     .order_by("kind", "pk")),
+            Prefetch("transfers", queryset=Transfer.objects.select_related("vendor", "destination").order_by("pk")),
+            Prefetch("retention_rules", queryset=RetentionRule.objects.select_related(
+                "subject_category", "data_category").order_by("pk")),
+        )
+    )
+
+
+def _audiences(activities: list[ProcessingActivity]) -> OrderedDict[DataSubjectCategory | None, list]:
+    audiences: OrderedDict[Any, list] = OrderedDict()
+    categories = sorted({c for a in activities for c in a.subject_categories.all()}, key=lambda c: c.name)
+    for category in categories:
+        audiences[category] = [a for a in activities if category in a.subject_categories.all()]
+    rest = [a for a in activities if not a.subject_categories.all()]
+    if rest:
+        audiences[None] = rest
+    return audiences
+
+
+def request_path(organisation: Organisation) -> str:
+    """The rights app's request page for the organisation, when that app is installed ("" otherwise)."""
+    try:
+        return reverse("rights:request", kwargs={"organisation": organisation.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def _contact_line(contact: PrivacyContact) -> str:
+    parts = [contact.name, contact.email, contact.phone, contact.postal_address, contact.url]
+    return ", ".join(p for p in parts if p) or _("no contact details stated")
+
+
+def _org_line(org: Organisation) -> str:
+    parts = [org.name]
+    if org.registration_number:
+        parts.append(_("registration number %(number)s") % {"number": org.registration_number})
+    if org.postal_address:
+        parts.append(org.postal_address)
+    if org.country_id:
+        parts.append(org.country.name)
+    parts.extend(p for p in (org.email, org.phone) if p)
+    return ", ".join(parts)
+
+
+def retention_words(activity: ProcessingActivity) -> list[str]:
+    """The activity's retention in words: each rule as the sweep enforces it, or its statement as written."""
+    words = []
+    for rule in activity.retention_rules.all():
+        scope = rule.subject_category.name if rule.subject_category_id else (
+            rule.data_category.name if rule.data_category_id else "")
+        if rule.has_start and rule.period is not None:
+            text = rule.describe()
+            text = text[:1].upper() + text[1:]
+        else:
+            text = rule.statement or _("not stated")
+        words.append(f"{scope}: {text}" if scope else text)
+    if not words:
+        words.append(activity.retention_statement or _("The register does not state how long this is kept."))
+    return words
+
+
+def _basis(purpose: Purpose) -> str:
+    if not purpose.legal_basis:
+        return _("legal basis not stated")
+    text = str(purpose.get_legal_basis_display())
+    if purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS:
+        interest = purpose.legitimate_interest or purpose.legal_basis_detail
+        text += ": " + (_("our legitimate interest is %(interest)s") % {"interest": interest} if interest
+                        else _("the legitimate interest is not stated"))
+    elif purpose.legal_basis_detail:
+        text += f" ({purpose.legal_basis_detail})"
+    return text
+
+
+def _recipient(recipient: Recipient) -> str:
+    name = recipient.vendor.name if recipient.vendor_id else ""
+    if recipient.vendor_id:
+        role = (str(recipient.vendor.get_role_display()) if recipient.vendor.role_stated
+                else _("role not stated"))
+    else:
+        role = str(recipient.get_kind_display())
+    parts = [p for p in (name, recipient.description) if p]
+    label = " – ".join(parts) if parts else str(recipient.get_kind_display())
+    text = f"{label} ({role})"
+    if recipient.country_id:
+        text += f", {recipient.country.name}"
+    return text
+
+
+def _transfer(transfer: Transfer) -> str:
+    where = transfer.destination.name if transfer.destination_id else transfer.destination_description
+    who = transfer.vendor.name if transfer.vendor_id else transfer.international_organisation
+    if transfer.mechanism:
+        mechanism = str(transfer.get_mechanism_display())
+        if transfer.derogation:
+            mechanism += f", {transfer.get_derogation_display()}"
+    else:
+        mechanism = _("no safeguard recorded")
+    head = f"{who} → {where}" if who else where
+    return _("%(transfer)s; safeguard: %(mechanism)s") % {"transfer": head, "mechanism": mechanism}
+
+
+# --- the blocks ----------------------------------------------------------------------------------------------------
+
+
+def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Block]:
+    """The notice in the active language, as blocks. ``base_url`` prefixes links (absolute links in stored text)."""
+    org = Organisation.objects.select_related("country", "representative__country").get(pk=organisation.pk)
+    activities = _activities(org)
+    contacts = list(PrivacyContact.objects.filter(organisation=org).order_by("role", "pk"))
+    cookies = list(Cookie.objects.filter(organisation=org).select_related("vendor").order_by("category", "name"))
+    consent_purposes = list(ConsentPurpose.objects.filter(organisation=org, active=True).order_by("name"))
+    blocks: list[Block] = [Block("h1", _("Privacy notice: %(organisation)s") % {"organisation": org.name})]
+    add = blocks.append
+
+    add(Block("h2", _("Who is responsible for your data")))
+    add(Block("p", _("Controller: %(organisation)s") % {"organisation": _org_line(org)}))
+    joint = sorted({j for a in activities for j in a.joint_controllers.all()}, key=lambda o: o.name)
+    for other in joint:
+        add(Block("li", _("Joint controller (Art. 26): %(organisation)s") % {"organisation": _org_line(other)}))
+    if org.representative_id:
+        add(Block("p", _("Our representative in the EU (Art. 27): %(organisation)s")
+                  % {"organisation": _org_line(org.representative)}))
+    dpos = [c for c in contacts if c.role == PrivacyContact.Role.DPO]
+    for contact in dpos:
+        add(Block("p", _("Data protection officer: %(contact)s") % {"contact": _contact_line(contact)}))
+    if not dpos:
+        add(Block("p", _("The register names no data protection officer.")))
+    for contact in contacts:
+        if contact.role != PrivacyContact.Role.DPO:
+            add(Block("li", f"{contact.get_role_display()}: {_contact_line(contact)}"))
+
+    for audience, members in _audiences(activities).items():
+        title = (_("If you are: %(audience)s") % {"audience": audience.name}) if audience else _("Other processing")
+        add(Block("h2", title))
+        if audience is not None and audience.minimum_age:
+            add(Block("p", _("Minimum age: %(age)s.") % {"age": audience.minimum_age}))
+        for activity in members:
+            _activity_blocks(activity, add)
+
+    add(Block("h2", _("Your rights")))
+    path = request_path(org)
+    href = f"{base_url}{path}" if path else ""
+    rights = [
+        _("Access to your data and a copy of it (Art. 15)"),
+        _("Rectification of inaccurate data (Art. 16)"),
+        _("Erasure (Art. 17)"),
+        _("Restriction of processing (Art. 18)"),
+        _("Data portability (Art. 20)"),
+    ]
+    if any(a.automated_decision_making for a in activities):
+        rights.append(_("Not to be subject to a decision based solely on automated processing (Art. 22)"))
+    for right in rights:
+        add(Block("link" if href else "li", right, href))
+    if org.rights_request_requirements:
+        add(Block("p", _("What a request must include: %(requirements)s")
+                  % {"requirements": org.rights_request_requirements}))
+    if href:
+        add(Block("link", _("Make a request"), href))
+
+    add(Block("h2", _("Your right to object (Art. 21)")))
+    add(Block("p", _("You may object at any time to processing based on legitimate interests or on a public task, "
+                     "on grounds relating to your particular situation. You may always object to direct marketing; "
+                     "it then stops.")))
+    if href:
+        add(Block("link", _("Object"), href))
+
+    if any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all()):
+        add(Block("h2", _("Withdrawing your consent (Art. 7(3))")))
+        add(Block("p", _("Where we rely on your consent you may withdraw it at any time, as easily as you gave it: "
+                         "through the link in each of our e-mails, the cookie settings, or a request. Withdrawal does "
+                         "not affect processing before it.")))
+        for purpose in consent_purposes:
+            add(Block("li", purpose.name))
+
+    add(Block("h2", _("Your right to complain")))
+    if org.lead_authority:
+        add(Block("p", _("You may complain to the supervisory authority, %(authority)s, or to the authority where "
+                         "you live or work.") % {"authority": org.lead_authority}))
+    else:
+        add(Block("p", _("You may complain to a supervisory authority, in particular where you live or work.")))
+
+    add(Block("h2", _("Cookies and similar technologies")))
+    if cookies:
+        for cookie in cookies:
+            parts = [str(cookie.get_category_display()), cookie.purpose,
+                     _("kept: %(retention)s") % {"retention": cookie.retention or _("not stated")},
+                     str(cookie.get_party_display())]
+            if cookie.vendor_id:
+                parts.insert(0, cookie.vendor.name)
+            add(Block("li", f"{cookie.name}: " + "; ".join(parts)))
+    else:
+        add(Block("p", _("The register lists no cookies.")))
+
+    ages = sorted({c for a in activities for c in a.subject_categories.all() if c.minimum_age},
+                  key=lambda c: c.name)
+    if ages:
+        add(Block("h2", _("Age limits")))
+        for category in ages:
+            check = f" {category.age_check}" if category.age_check else ""
+            add(Block("li", _("%(audience)s: at least %(age)s years old.") % {
+                "audience": category.name, "age": category.minimum_age} + check))
+    return blocks
+
+
+def _activity_blocks(activity: ProcessingActivity, add) -> None:
+    add(Block("h3", activity.name))
+    if activity.description:
+        add(Block("p", activity.description))
+    data = ", ".join(c.name for c in activity.data_categories.all()) or _("not stated")
+    add(Block("p", _("Data: %(data)s") % {"data": data}))
+    sources = [f"{s.get_kind_display()}" + (f" ({s.description})" if s.description else "")
+               for s in activity.sources.all()]
+    add(Block("p", _("Where it comes from: %(sources)s") % {"sources": "; ".join(sources) or _("not stated")}))
+    purposes = list(activity.purposes.all())
+    add(Block("p", _("Purposes and legal bases:")))
+    for purpose in purposes:
+        add(Block("li", f"{purpose.description} – {_basis(purpose)}"))
+    if not purposes:
+        add(Block("li", _("not stated")))
+    recipients = list(activity.recipients.all())
+    add(Block("p", _("Recipients:")))
+    for recipient in recipients:
+        add(Block("li", _recipient(recipient)))
+    if not recipients:
+        add(Block("li", _("none stated")))
+    for transfer in activity.transfers.all():
+        add(Block("li", _("Transfer outside the EU/EEA: %(transfer)s") % {"transfer": _transfer(transfer)}))
+    add(Block("p", _("How long it is kept:")))
+    for words in retention_words(activity):
+        add(Block("li", words))
+    if activity.automated_decision_making or activity.profiling:
+        kind = _("Automated decision-making") if activity.automated_decision_making else _("Profiling")
+        add(Block("p", f"{kind}: {activity.automated_logic or _('logic not stated')}"))
+
+
+# --- completeness ----------------------------------------------------------------------------------------------------
+
+
+def completeness(organisation: Organisation) -> list[Gap]:
+    """Every Art. 13/14 item the register leaves empty for this organisation's notice."""
+    org = Organisation.objects.select_related("country").get(pk=organisation.pk)
+    activities = _activities(org)
+    contacts = list(PrivacyContact.objects.filter(organisation=org))
+    gaps: list[Gap] = []
+    if not org.postal_address:
+        gaps.append(Gap("Art. 13(1)(a)", _("The controller's address")))
+    if not (org.email or org.phone or any(c.email or c.phone for c in contacts)):
+        gaps.append(Gap("Art. 13(1)(a)", _("The controller's contact details (e-mail or phone)")))
+    if not any(c.role == PrivacyContact.Role.DPO and (c.email or c.phone or c.postal_address or c.url)
+               for c in contacts):
+        gaps.append(Gap("Art. 13(1)(b)", _("The data protection officer's contact details, where one is designated")))
+    if org.country_id and not org.country.is_eea and not org.representative_id:
+        gaps.append(Gap("Art. 13(1)(a), 27", _("The representative in the EU")))
+    if not activities:
+        gaps.append(Gap("Art. 13(1)(c)", _("Any processing activity in force")))
+    for activity in activities:
+        purposes = list(activity.purposes.all())
+        if not purposes:
+            gaps.append(Gap("Art. 13(1)(c)", _("Purposes"), activity.name))
+        for purpose in purposes:
+            if not purpose.legal_basis:
+                gaps.append(Gap("Art. 13(1)(c)", _("The legal basis of “%(purpose)s”") % {
+                    "purpose": purpose.description}, activity.name))
+            elif purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS and not purpose.legitimate_interest:
+                gaps.append(Gap("Art. 13(1)(d)", _("The legitimate interest of “%(purpose)s”") % {
+                    "purpose": purpose.description}, activity.name))
+        if not activity.recipients.all():
+            gaps.append(Gap("Art. 13(1)(e)", _("Recipients (or that there are none)"), activity.name))
+        for transfer in activity.transfers.all():
+            if not transfer.mechanism:
+                gaps.append(Gap("Art. 13(1)(f)", _("The safeguard of the transfer %(transfer)s") % {
+                    "transfer": str(transfer)}, activity.name))
+        if not activity.retention_rules.all() and not activity.retention_statement:
+            gaps.append(Gap("Art. 13(2)(a)", _("How long the data is kept"), activity.name))
+        if not activity.data_categories.all():
+            gaps.append(Gap("Art. 14(1)(d)", _("The categories of personal data"), activity.name))
+        sources = list(activity.sources.all())
+        if not sources:
+            gaps.append(Gap("Art. 14(2)(f)", _("Where the data comes from"), activity.name))
+        if any(s.kind == s.Kind.SUBJECT for s in sources):
+            for purpose in purposes:
+                if not purpose.provision_requirement:
+                    gaps.append(Gap("Art. 13(2)(e)", _("Whether providing the data for “%(purpose)s” is required, "
+                                                       "and what happens if not") % {"purpose": purpose.description},
+                                    activity.name))
+        if activity.automated_decision_making and not activity.automated_logic:
+            gaps.append(Gap("Art. 13(2)(f)", _("The logic of the automated decisions"), activity.name))
+        for category in activity.subject_categories.all():
+            if category.minimum_age and not category.age_check:
+                gaps.append(Gap("Art. 8", _("How the minimum age of “%(audience)s” is checked") % {
+                    "audience": category.name}, activity.name))
+    gaps.append(Gap("Art. 13(2)(b)", _("How the organisation offers each right (channel, deadline, fee): the register "
+                                       "does not record it yet, so the notice lists the rights the GDPR gives")))
+    if not org.lead_authority:
+        gaps.append(Gap("Art. 13(2)(d)", _("The lead supervisory authority")))
+    has_cookie_purposes = ConsentPurpose.objects.filter(organisation=org).exclude(cookie_category="").exists()
+    if has_cookie_purposes and not Cookie.objects.filter(organisation=org).exists():
+        gaps.append(Gap("ePrivacy Art. 5(3)", _("The cookie table")))
+    # Duplicates (the same gap of a category shared by two activities) are said once.
+    return list(OrderedDict.fromkeys(gaps))
+
+
+# --- rendering -------------------------------------------------------------------------------------------------------
+
+
+def render_text(blocks: list[Block]) -> str:
+    lines: list[str] = []
+    marks = {"h1": "# ", "h2": "## ", "h3": "### "}
+    for block in blocks:
+        text = " ".join(block.text.split())
+        if block.kind in marks:
+            if lines:
+                lines.append("")
+            lines.append(marks[block.kind] + text)
+        elif block.kind == "li":
+            lines.append(f"- {text}")
+        elif block.kind == "link":
+            lines.append(f"- {text}: {block.href}")
+        else:
+            lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def render_html(blocks: list[Block]) -> SafeString:
+    out: list[str] = []
+    items: list[Block] = []
+
+    def flush() -> None:
+        if items:
+            out.append(format_html("<ul>{}</ul>", format_html_join(
+                "", "<li>{}</li>", ((_item_html(b),) for b in items))))
+            items.clear()
+
+    for block in blocks:
+        if block.kind in {"li", "link"}:
+            items.append(block)
+            continue
+        flush()
+        tag = block.kind if block.kind in {"h1", "h2", "h3"} else "p"
+        out.append(format_html("<{}>{}</{}>", mark_safe(tag), block.text, mark_safe(tag)))  # noqa: S308 (fixed tags)
+    flush()
+    return mark_safe("\n".join(out))  # noqa: S308 (every piece escaped above)
+
+
+def _item_html(block: Block) -> SafeString:
+    if block.kind == "link":
+        return format_html('<a href="{}">{}</a>', block.href, block.text)
+    return format_html("{}", block.text)
+
+
+def render(organisation: Organisation, language: str, *, base_url: str = "") -> tuple[str, str]:
+    """(text, html) of the notice in ``language``."""
+    with translation.override(language):
+        blocks = build_blocks(organisation, base_url=base_url)
+        return render_text(blocks), str(render_html(blocks))
+
+
+def render_all(organisation: Organisation) -> tuple[dict[str, str], dict[str, str]]:
+    """Texts and pages in every language of the product, links absolute (``PUBLIC_BASE_URL``)."""
+    texts, htmls = {}, {}
+    for language in LANGUAGES:
+        texts[language], htmls[language] = render(organisation, language, base_url=settings.PUBLIC_BASE_URL)
+    return texts, htmls
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, line) of a line diff between two texts: kind is "added", "removed" or "same" (context)."""
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(("hunk", "…"))
+        elif line.startswith("+"):
+            lines.append(("added", line[1:]))
+        elif line.startswith("-"):
+            lines.append(("removed", line[1:]))
+        else:
+            lines.append(("same", line[1:]))
+    return lines

@@ -1,0 +1,60 @@
+"""Reads that encode consent policy: what counts as consent, what is stale, what a report lists."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from privacy_registry.models import LegalBasis, Organisation, Purpose
+
+from .models import ConsentEvent, ConsentPurpose, ConsentRecord, NoticeVersion
+
+
+def notice_current(*, organisation: Organisation) -> NoticeVersion | None:
+    return NoticeVersion.objects.filter(organisation=organisation).order_by("-number").first()
+
+
+def records_in_force(*, purpose: ConsentPurpose | None = None) -> QuerySet[ConsentRecord]:
+    """Consents that count: given (a double opt-in awaiting confirmation does not)."""
+    qs = ConsentRecord.objects.filter(state=ConsentRecord.State.GIVEN)
+    return qs.filter(purpose=purpose) if purpose is not None else qs
+
+
+def stale_q() -> Q:
+    """In force, but agreed to under a wording the purpose no longer has."""
+    return Q(state=ConsentRecord.State.GIVEN) & ~Q(wording_hash=F("purpose__wording_hash"))
+
+
+def records_stale(*, organisation: Organisation | None = None) -> QuerySet[ConsentRecord]:
+    qs = ConsentRecord.objects.filter(stale_q())
+    return qs.filter(purpose__organisation=organisation) if organisation is not None else qs
+
+
+def consent_purposes_for_cookies(*, organisation: Organisation) -> dict[str, ConsentPurpose]:
+    """Cookie category → the organisation's active consent purpose for it."""
+    purposes = ConsentPurpose.objects.filter(organisation=organisation, active=True).exclude(cookie_category="")
+    return {p.cookie_category: p for p in purposes}
+
+
+def purposes_needing_consent_purpose() -> QuerySet[Purpose]:
+    """Register purposes whose basis is Art. 6(1)(a) and that no consent purpose covers."""
+    return Purpose.objects.filter(legal_basis=LegalBasis.CONSENT, consent_purposes__isnull=True)
+
+
+def events_for_report(
+    *, organisation: Organisation | None = None, purpose: ConsentPurpose | None = None,
+    date_from: date | None = None, date_to: date | None = None,
+) -> QuerySet[ConsentEvent]:
+    """Consent events in a date range (both days included), oldest first, for the CSV report."""
+    qs = ConsentEvent.objects.select_related("purpose__organisation", "notice_version").order_by("at", "pk")
+    if organisation is not None:
+        qs = qs.filter(purpose__organisation=organisation)
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    tz = timezone.get_current_timezone()
+    if date_from is not None:
+        qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to is not None:
+        qs = qs.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
+    return qs

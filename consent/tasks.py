@@ -1,0 +1,41 @@
+"""Celery tasks of the consent app: thin, ids only, their retry policy here. The schedule is in
+privacy_registry/celery.py. A redelivered mail task sends a mail again only while there is something to confirm."""
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import mail, services
+from .models import ConsentRecord
+
+_MAIL_RETRY = {
+    "autoretry_for": (OSError, DatabaseError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="consent.confirmation_mail", **_MAIL_RETRY)
+def confirmation_mail(record_id: int) -> bool:
+    record = ConsentRecord.objects.select_related("purpose__organisation", "subject").filter(pk=record_id).first()
+    if record is None or record.state != ConsentRecord.State.PENDING:
+        return False
+    return mail.consent_mail(record=record, kind="confirm")
+
+
+@shared_task(name="consent.ask_again_mail", **_MAIL_RETRY)
+def ask_again_mail(record_id: int) -> bool:
+    record = ConsentRecord.objects.select_related("purpose__organisation", "subject").filter(pk=record_id).first()
+    if record is None or not record.is_stale:
+        return False
+    return mail.consent_mail(record=record, kind="ask_again")
+
+
+@shared_task(name="consent.anonymous_events_purge", acks_late=True, ignore_result=True)
+def anonymous_events_purge() -> int:
+    report = services.anonymous_events_purge()
+    return report.events + report.records
