@@ -148,7 +148,7 @@ class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Ask again (e-mail the current wording to people whose consent is stale)"),
                   permissions=["ask_again"])
     def ask_again(self, request: HttpRequest, queryset) -> None:
-        count = services.consents_ask_again(records=queryset.only("pk"), actor=request.user)
+        count = services.consents_ask_again(records=queryset.select_related(None).only("pk"), actor=request.user)
         self.message_user(request, ngettext(
             "%(n)d person will be asked again; consents that are not stale, or of visitors, were skipped.",
             "%(n)d people will be asked again; consents that are not stale, or of visitors, were skipped.", count,
