@@ -509,11 +509,11 @@ def anonymous_events_purge(
 
 
 def _purge_chunk(model, ids: list[int]) -> int:
-    if model is ConsentRecord:
-        # A record's own events go with it (older than the cutoff, or the record would have been touched since).
-        ConsentEvent.objects.filter(record_id__in=ids).delete()
-        model.history.filter(id__in=ids).delete()
+    # A record's own events go with it (older than the cutoff, or the record would have been touched since); its
+    # historical rows go after it, since deleting the live row writes one more of them.
     _total, per_model = model.objects.filter(pk__in=ids).delete()
+    if model is ConsentRecord:
+        model.history.filter(id__in=ids).delete()
     return per_model.get(model._meta.label, 0)
 
 
