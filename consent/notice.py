@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacy_registry.models import (
     DataSubjectCategory,
@@ -138,13 +139,61 @@ def retention_words(activity: ProcessingActivity) -> list[str]:
     return words
 
 
+# The rights every notice names (Art. 13(2)(b)-(d), 14(2)(c)-(e)); Art. 22 only where decisions are automated.
+STATUTORY_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "automated_decisions")
+SEPARATE_RIGHTS = frozenset({"objection", "withdraw_consent", "complaint"})
+RIGHT_LABELS = {
+    "access": gettext_lazy("Access to your data and a copy of it (Art. 15)"),
+    "rectification": gettext_lazy("Rectification of inaccurate data (Art. 16)"),
+    "erasure": gettext_lazy("Erasure (Art. 17)"),
+    "restriction": gettext_lazy("Restriction of processing (Art. 18)"),
+    "portability": gettext_lazy("Data portability (Art. 20)"),
+    "objection": gettext_lazy("Objection (Art. 21)"),
+    "withdraw_consent": gettext_lazy("Withdrawal of consent (Art. 7(3))"),
+    "automated_decisions": gettext_lazy("Not to be subject to a decision based solely on automated processing "
+                                        "(Art. 22)"),
+    "complaint": gettext_lazy("Complaint to a supervisory authority (Art. 77)"),
+}
+
+
+def _stated_rights(org: Organisation) -> dict[str, Any]:
+    """The rights as the organisation states them (register-fidelity: ``StatedRight``), by key, in the law's order.
+
+    Empty when the register has none for the organisation (or predates them): the notice then lists the rights the
+    GDPR gives and the completeness report says the organisation's own terms are missing."""
+    related = getattr(org, "stated_rights", None)
+    if related is None:
+        return {}
+    rows = {row.right: row for row in related.all()}
+    return {key: rows[key] for key in RIGHT_LABELS if key in rows}
+
+
+def _details(right: Any) -> str:
+    parts = [
+        (_("how to ask"), right.channel), (_("answered within"), right.deadline), (_("extension"), right.extension),
+        (_("fee"), right.fee), (_("identity check"), right.identity_rule), (_("delivered as"), right.delivery_format),
+        (_("conditions"), right.conditions),
+    ]
+    return "; ".join(f"{label}: {value}" for label, value in parts if value)
+
+
+def _stated_right_text(right: Any) -> str:
+    text = str(RIGHT_LABELS[right.right])
+    if right.offered == "conditional":
+        text += " – " + _("offered with conditions")
+    details = _details(right)
+    return f"{text}: {details}" if details else text
+
+
 def _basis(purpose: Purpose) -> str:
+    as_stated = getattr(purpose, "legal_basis_as_stated", "")  # the register-fidelity field, where present
     if not purpose.legal_basis:
-        return _("legal basis not stated")
+        text = _("legal basis not stated")
+        return f"{text} ({_('in the organisation’s words')}: {as_stated})" if as_stated else text
     text = str(purpose.get_legal_basis_display())
     if purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS:
         interest = purpose.legitimate_interest or purpose.legal_basis_detail
-        text += ": " + (_("our legitimate interest is %(interest)s") % {"interest": interest} if interest
+        text += ": " + (_("the legitimate interest pursued: %(interest)s") % {"interest": interest} if interest
                         else _("the legitimate interest is not stated"))
     elif purpose.legal_basis_detail:
         text += f" ({purpose.legal_basis_detail})"
@@ -220,35 +269,44 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
     add(Block("h2", _("Your rights")))
     path = request_path(org)
     href = f"{base_url}{path}" if path else ""
-    rights = [
-        _("Access to your data and a copy of it (Art. 15)"),
-        _("Rectification of inaccurate data (Art. 16)"),
-        _("Erasure (Art. 17)"),
-        _("Restriction of processing (Art. 18)"),
-        _("Data portability (Art. 20)"),
-    ]
-    if any(a.automated_decision_making for a in activities):
-        rights.append(_("Not to be subject to a decision based solely on automated processing (Art. 22)"))
-    for right in rights:
-        add(Block("link" if href else "li", right, href))
+    stated = _stated_rights(org)
+    uses_consent = any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all())
+    automated = any(a.automated_decision_making for a in activities)
+    if stated:
+        # As the organisation states them; the objection, withdrawal and complaint rights have sections of their own.
+        for right in stated.values():
+            if right.offered != "no" and right.right not in SEPARATE_RIGHTS:
+                add(Block("link" if href else "li", _stated_right_text(right), href))
+    else:
+        add(Block("p", _("The register does not record how %(organisation)s offers each right; these are the rights "
+                         "the GDPR gives you:") % {"organisation": org.name}))
+        for key in STATUTORY_RIGHTS:
+            if key != "automated_decisions" or automated:
+                add(Block("link" if href else "li", str(RIGHT_LABELS[key]), href))
     if org.rights_request_requirements:
         add(Block("p", _("What a request must include: %(requirements)s")
                   % {"requirements": org.rights_request_requirements}))
     if href:
         add(Block("link", _("Make a request"), href))
 
-    add(Block("h2", _("Your right to object (Art. 21)")))
-    add(Block("p", _("You may object at any time to processing based on legitimate interests or on a public task, "
-                     "on grounds relating to your particular situation. You may always object to direct marketing; "
-                     "it then stops.")))
-    if href:
-        add(Block("link", _("Object"), href))
+    objection = stated.get("objection")
+    if not stated or (objection is not None and objection.offered != "no"):
+        add(Block("h2", _("Your right to object (Art. 21)")))
+        add(Block("p", _("You may object at any time to processing based on legitimate interests or on a public "
+                         "task, on grounds relating to your particular situation. You may always object to direct "
+                         "marketing; it then stops.")))
+        if objection is not None and _details(objection):
+            add(Block("p", _details(objection)))
+        if href:
+            add(Block("link", _("Object"), href))
 
-    if any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all()):
+    if uses_consent:
         add(Block("h2", _("Withdrawing your consent (Art. 7(3))")))
         add(Block("p", _("Where we rely on your consent you may withdraw it at any time, as easily as you gave it: "
                          "through the link in each of our e-mails, the cookie settings, or a request. Withdrawal does "
                          "not affect processing before it.")))
+        if "withdraw_consent" in stated and _details(stated["withdraw_consent"]):
+            add(Block("p", _details(stated["withdraw_consent"])))
         for purpose in consent_purposes:
             add(Block("li", purpose.name))
 
@@ -258,6 +316,8 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
                          "you live or work.") % {"authority": org.lead_authority}))
     else:
         add(Block("p", _("You may complain to a supervisory authority, in particular where you live or work.")))
+    if "complaint" in stated and _details(stated["complaint"]):
+        add(Block("p", _details(stated["complaint"])))
 
     add(Block("h2", _("Cookies and similar technologies")))
     if cookies:
@@ -267,7 +327,7 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
                      str(cookie.get_party_display())]
             if cookie.vendor_id:
                 parts.insert(0, cookie.vendor.name)
-            add(Block("li", f"{cookie.name}: " + "; ".join(parts)))
+            add(Block("li", f"{cookie.name}: " + "; ".join(p.rstrip(". ") for p in parts if p)))
     else:
         add(Block("p", _("The register lists no cookies.")))
 
@@ -347,7 +407,7 @@ def completeness(organisation: Organisation) -> list[Gap]:
         if not activity.recipients.all():
             gaps.append(Gap("Art. 13(1)(e)", _("Recipients (or that there are none)"), activity.name))
         for transfer in activity.transfers.all():
-            if not transfer.mechanism:
+            if transfer.mechanism in ("", "not_stated"):
                 gaps.append(Gap("Art. 13(1)(f)", _("The safeguard of the transfer %(transfer)s") % {
                     "transfer": str(transfer)}, activity.name))
         if not activity.retention_rules.all() and not activity.retention_statement:
@@ -369,8 +429,20 @@ def completeness(organisation: Organisation) -> list[Gap]:
             if category.minimum_age and not category.age_check:
                 gaps.append(Gap("Art. 8", _("How the minimum age of “%(audience)s” is checked") % {
                     "audience": category.name}, activity.name))
-    gaps.append(Gap("Art. 13(2)(b)", _("How the organisation offers each right (channel, deadline, fee): the register "
-                                       "does not record it yet, so the notice lists the rights the GDPR gives")))
+    stated = _stated_rights(org)
+    if not stated:
+        gaps.append(Gap("Art. 13(2)(b)", _("How the organisation offers each right (channel, deadline, fee): the "
+                                           "register states none, so the notice lists the rights the GDPR gives")))
+    else:
+        expected = [*STATUTORY_RIGHTS[:-1], "objection", "complaint"]
+        if any(a.automated_decision_making for a in activities):
+            expected.append("automated_decisions")
+        if any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all()):
+            expected.append("withdraw_consent")
+        for key in expected:
+            if key not in stated:
+                gaps.append(Gap("Art. 13(2)(b)-(d)", _("Whether and how the organisation offers: %(right)s")
+                                % {"right": RIGHT_LABELS[key]}))
     if not org.lead_authority:
         gaps.append(Gap("Art. 13(2)(d)", _("The lead supervisory authority")))
     has_cookie_purposes = ConsentPurpose.objects.filter(organisation=org).exclude(cookie_category="").exists()
