@@ -5,7 +5,8 @@ list's "erase now" action. Views only: every write goes through ``retention.serv
 - Sweep runs are read-only; "Preview tonight's sweep" starts a dry run and shows it, and a DPO approves a
   preview there when ``RETENTION_REQUIRE_APPROVAL`` is on.
 - Holds are placed through ``hold_place`` and released through ``hold_release`` (an action), never edited.
-- The subject page shows the subject's holds and erasure records (inlines added to the subjects admin).
+- The subject page shows the subject's holds and erasure records (inlines added to the subjects admin), and
+  "Erase now" / "Restrict processing now" as buttons (the list's actions, for the DPO, with their confirmation).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from django.utils.translation import ngettext
 
 from privacy_registry.admin_history import GuardedHistoryAdmin
 from subjects.admin import add_subject_action, add_subject_inline
+from subjects.masking import mask_email, mask_name
 from subjects.models import DataSubject
 from subjects.pagination import EstimatedCountPaginator
 
@@ -381,62 +383,128 @@ class EraseNowForm(forms.Form):
     )
 
 
-@admin.action(description=_("Erase now (Art. 17)…"))
-def erase_now(modeladmin, request: HttpRequest, queryset):
-    """Erase the selected subjects one by one through the erasure engine, after a confirmation page."""
+# The two things "now" does, from the subject list or a subject's own page (its buttons post one subject to the
+# list's action): erase (Art. 17) and restrict processing (Art. 18). Each asks a confirmation page first, which
+# names the subjects by number with their name and address masked, enough to recognise, not to copy.
+ERASE, RESTRICT = "erase", "restrict"
+
+
+def _act_now(modeladmin, request: HttpRequest, queryset, *, mode: str):
     if not request.user.has_perm(ERASE_PERMISSION):
         raise PermissionDenied
-    subjects = list(queryset.select_related(None).order_by("pk").only("pk", "state")[: ERASE_NOW_LIMIT + 1])
+    subjects = list(
+        queryset.select_related(None).order_by("pk")
+        .only("pk", "state", "first_name", "last_name", "email")[: ERASE_NOW_LIMIT + 1]
+    )
     if len(subjects) > ERASE_NOW_LIMIT:
         modeladmin.message_user(request, _(
             "Select at most %(n)d subjects to erase at once; erase larger groups with a retention rule."
         ) % {"n": ERASE_NOW_LIMIT}, messages.ERROR)
         return None
+    from_subject_page = request.POST.get("from_subject_page") == "1" and len(subjects) == 1
     form = EraseNowForm(request.POST if request.POST.get("post") == "yes" else None)
     if form.is_bound and form.is_valid():
-        erased = held = skipped = 0
-        for subject in subjects:
-            if subject.state == DataSubject.State.ERASED:
-                skipped += 1
-                continue
-            try:
-                engine.subject_erase(
-                    subject=subject, reason=ErasureRecord.Reason.ADMIN, actor=request.user,
-                    request_ref=form.cleaned_data["request_ref"].strip(),
-                )
-            except engine.SubjectHeld:
-                held += 1
-            else:
-                erased += 1
-        modeladmin.message_user(request, ngettext(
-            "Erased %(n)d subject.", "Erased %(n)d subjects.", erased) % {"n": erased}, messages.SUCCESS)
-        if held:
-            modeladmin.message_user(request, ngettext(
-                "%(n)d subject is under a legal hold and was not erased.",
-                "%(n)d subjects are under a legal hold and were not erased.", held) % {"n": held}, messages.WARNING)
-        if skipped:
-            modeladmin.message_user(request, ngettext(
-                "%(n)d subject was already erased.", "%(n)d subjects were already erased.", skipped) % {"n": skipped},
-                messages.INFO)
+        request_ref = form.cleaned_data["request_ref"].strip()
+        if mode == ERASE:
+            _erase(modeladmin, request, subjects, request_ref=request_ref)
+        else:
+            _restrict(modeladmin, request, subjects, request_ref=request_ref)
+        if from_subject_page:
+            return HttpResponseRedirect(reverse("admin:subjects_datasubject_change", args=[subjects[0].pk]))
         return None
     held_ids = selectors.subjects_held(subject_ids=[s.pk for s in subjects], as_of=timezone.localdate())
     rows = [
-        {"subject": s, "held": s.pk in held_ids, "erased": s.state == DataSubject.State.ERASED} for s in subjects
+        {
+            "subject": s, "name": mask_name(s.full_name), "email": mask_email(s.email),
+            "held": s.pk in held_ids, "erased": s.state == DataSubject.State.ERASED,
+            "restricted": s.state == DataSubject.State.RESTRICTED,
+        }
+        for s in subjects
     ]
+    erased = sum(1 for r in rows if r["erased"])
+    held = sum(1 for r in rows if r["held"] and not r["erased"])
+    restricted = sum(1 for r in rows if r["restricted"])
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": _("Erase data subjects now"),
+        "title": _("Erase data subjects now") if mode == ERASE else _("Restrict processing of data subjects now"),
         "opts": modeladmin.model._meta,
+        "mode": mode,
         "rows": rows,
-        "to_erase": sum(1 for r in rows if not r["held"] and not r["erased"]),
-        "held": sum(1 for r in rows if r["held"] and not r["erased"]),
-        "already_erased": sum(1 for r in rows if r["erased"]),
+        "to_erase": len(rows) - erased - held,
+        "held": held,
+        "already_erased": erased,
+        # A hold does not stop a restriction: it keeps the data, which is what a hold asks.
+        "to_restrict": len(rows) - erased - restricted,
+        "already_restricted": restricted,
         "form": form,
+        "from_subject_page": from_subject_page,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "action_name": "erase_now",
+        "action_name": "erase_now" if mode == ERASE else "restrict_now",
     }
     return TemplateResponse(request, "admin/retention/erase_confirmation.html", context)
 
 
+def _erase(modeladmin, request: HttpRequest, subjects: list[DataSubject], *, request_ref: str) -> None:
+    erased = held = skipped = 0
+    for subject in subjects:
+        if subject.state == DataSubject.State.ERASED:
+            skipped += 1
+            continue
+        try:
+            engine.subject_erase(
+                subject=subject, reason=ErasureRecord.Reason.ADMIN, actor=request.user, request_ref=request_ref,
+            )
+        except engine.SubjectHeld:
+            held += 1
+        else:
+            erased += 1
+    modeladmin.message_user(request, ngettext(
+        "Erased %(n)d subject.", "Erased %(n)d subjects.", erased) % {"n": erased}, messages.SUCCESS)
+    if held:
+        modeladmin.message_user(request, ngettext(
+            "%(n)d subject is under a legal hold and was not erased.",
+            "%(n)d subjects are under a legal hold and were not erased.", held) % {"n": held}, messages.WARNING)
+    if skipped:
+        modeladmin.message_user(request, ngettext(
+            "%(n)d subject was already erased.", "%(n)d subjects were already erased.", skipped) % {"n": skipped},
+            messages.INFO)
+
+
+def _restrict(modeladmin, request: HttpRequest, subjects: list[DataSubject], *, request_ref: str) -> None:
+    restricted = skipped = 0
+    for subject in subjects:
+        record = engine.subject_restrict(
+            subject=subject, reason=ErasureRecord.Reason.ADMIN, actor=request.user, request_ref=request_ref,
+        )
+        if record is None:  # already restricted, or erased
+            skipped += 1
+        else:
+            restricted += 1
+    modeladmin.message_user(request, ngettext(
+        "Restricted processing of %(n)d subject.", "Restricted processing of %(n)d subjects.", restricted,
+    ) % {"n": restricted}, messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(request, ngettext(
+            "%(n)d subject was already restricted or erased.", "%(n)d subjects were already restricted or erased.",
+            skipped,
+        ) % {"n": skipped}, messages.INFO)
+
+
+@admin.action(description=_("Erase now (Art. 17)…"))
+def erase_now(modeladmin, request: HttpRequest, queryset):
+    """Erase the selected subjects one by one through the erasure engine, after a confirmation page."""
+    return _act_now(modeladmin, request, queryset, mode=ERASE)
+
+
+@admin.action(description=_("Restrict processing now (Art. 18)…"))
+def restrict_now(modeladmin, request: HttpRequest, queryset):
+    """Restrict the selected subjects one by one through the engine's restriction, after a confirmation page."""
+    return _act_now(modeladmin, request, queryset, mode=RESTRICT)
+
+
+# Both change what every processing may do with a person, so both ask the DPO's permission.
 erase_now.required_permissions = (ERASE_PERMISSION,)
-add_subject_action(erase_now)
+restrict_now.required_permissions = (ERASE_PERMISSION,)
+restrict_now.applies_to = lambda subject: subject.state == DataSubject.State.ACTIVE
+add_subject_action(erase_now, on_subject_page=True)
+add_subject_action(restrict_now, on_subject_page=True)

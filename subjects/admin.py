@@ -6,10 +6,19 @@ an index answers (``selectors.subjects_search``). Asserted in tests/test_subject
 
 Higher apps show their own rows on a subject's page (holds, erasure history, consents, requests) by
 adding an inline from their admin module: ``subjects.admin.add_subject_inline(LegalHoldInline)``; they add
-actions on the subject list the same way (``add_subject_action(erase_now)``). An action that names
-``required_permissions`` is offered only to users holding all of them.
+actions on the subject list the same way (``add_subject_action(erase_now)``), and with ``on_subject_page=True``
+the action is also a button on the subject's own page (it posts that one subject to the list's action, so the
+same confirmation and the same checks apply). An action that names ``required_permissions`` is offered, in
+both places, only to users holding all of them; one with ``applies_to(subject)`` shows its button only where that
+is true.
+
+Search never puts what was searched for in a URL (``admin_search``): the box posts the term, the list's URL
+carries an opaque token. The subject autocomplete (other admins' subject fields, a GET) searches by number and
+name only, never by e-mail address.
 """
 from __future__ import annotations
+
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +29,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,7 +37,7 @@ from privacy_registry.admin_history import GuardedHistoryAdmin
 from privacy_registry.models import Organisation
 from privacy_registry.services import record_save
 
-from . import imports, selectors, services
+from . import admin_search, imports, selectors, services
 from .keyed_hash import normalise_email, normalise_phone, suppression_digests
 from .models import DataSubject, Engagement, Suppression, SuppressionOverride, SystemRecord
 from .pagination import EstimatedCountPaginator
@@ -35,6 +45,8 @@ from .pagination import EstimatedCountPaginator
 _extra_subject_inlines: list[type[InlineModelAdmin]] = []
 # DataSubjectAdmin.actions is this very list, so actions added later (by higher apps) are picked up.
 _subject_actions: list = []
+# The names of those actions that are also buttons on a subject's page.
+_subject_page_actions: list[str] = []
 
 
 def add_subject_inline(inline: type[InlineModelAdmin]) -> None:
@@ -43,10 +55,13 @@ def add_subject_inline(inline: type[InlineModelAdmin]) -> None:
         _extra_subject_inlines.append(inline)
 
 
-def add_subject_action(action) -> None:
-    """Offer a higher app's action on the subject list (call from that app's admin module or ``ready()``)."""
+def add_subject_action(action, *, on_subject_page: bool = False) -> None:
+    """Offer a higher app's action on the subject list (call from that app's admin module or ``ready()``), and
+    with ``on_subject_page`` as a button on each subject's page too."""
     if action not in _subject_actions:
         _subject_actions.append(action)
+    if on_subject_page and action.__name__ not in _subject_page_actions:
+        _subject_page_actions.append(action.__name__)
 
 
 def _differs(subject: DataSubject, name: str, value) -> bool:
@@ -85,6 +100,10 @@ class DataSubjectForm(forms.ModelForm):
         label=_("Reason for re-creating a suppressed person"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("DPO only. Needed when the e-mail or phone was erased before; the override is recorded."),
     )
+    create_duplicate = forms.BooleanField(
+        label=_("Create a second subject with this e-mail anyway"), required=False,
+        help_text=_("Only for a different person sharing the address: otherwise open the subject already held."),
+    )
     # Set by DataSubjectAdmin.get_form: who is saving, for the suppression check.
     actor = None
 
@@ -121,7 +140,25 @@ class DataSubjectForm(forms.ModelForm):
             by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
             for name, errors in by_field.items():
                 self.add_error(name if name in self.fields else None, errors)
+        if self.instance.pk is None and not cleaned.get("create_duplicate"):
+            self._refuse_silent_duplicate(cleaned)
         return cleaned
+
+    def _refuse_silent_duplicate(self, cleaned: dict) -> None:
+        """Adding a person whose e-mail the organisation already holds is almost always the same person again
+        (the CSV import merges them): say so and link to them, unless the user confirms a second subject."""
+        organisation, email = cleaned.get("organisation"), cleaned.get("email")
+        if organisation is None or not email:
+            return
+        held = selectors.subjects_by_emails(organisation=organisation, emails=[email]).order_by("pk").first()
+        if held is None:
+            return
+        url = reverse("admin:subjects_datasubject_change", args=[held.pk])
+        self.add_error("email", ValidationError(format_html(
+            '{} <a href="{}">{}</a>. {}',
+            _("This organisation already holds a subject with this e-mail:"), url, held,
+            _("Add to that subject instead, or tick \"Create a second subject with this e-mail anyway\"."),
+        ), code="duplicate"))
 
 
 @admin.register(DataSubject)
@@ -171,6 +208,8 @@ class DataSubjectAdmin(GuardedHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            fieldsets = (*fieldsets, (_("Same e-mail as a subject already held"), {"fields": ("create_duplicate",)}))
         if request.user.has_perm(services.OVERRIDE_PERMISSION):
             fieldsets = (*fieldsets, (_("Suppression override (DPO)"), {"fields": ("override_reason",)}))
         return fieldsets
@@ -191,7 +230,13 @@ class DataSubjectAdmin(GuardedHistoryAdmin):
         }
 
     def get_search_results(self, request, queryset, search_term):
-        return selectors.subjects_search(term=search_term, queryset=queryset), False
+        match = request.resolver_match
+        # The autocomplete of other admins' subject fields sends what is typed in a GET: numbers and names only.
+        by_email = not (match is not None and match.url_name == "autocomplete")
+        return selectors.subjects_search(term=search_term, queryset=queryset, by_email=by_email), False
+
+    def get_changelist(self, request, **kwargs):
+        return admin_search.PostedSearchChangeList
 
     def has_change_permission(self, request, obj=None) -> bool:
         # An erased subject is a tombstone: nothing about them is edited back in.
@@ -253,14 +298,40 @@ class DataSubjectAdmin(GuardedHistoryAdmin):
     def get_urls(self):
         urls = super().get_urls()
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *urls]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=name),
+            admin_search.search_urlpattern(self),
+            *urls,
+        ]
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and request.user.has_perm("subjects.add_engagement")
 
     def changelist_view(self, request, extra_context=None):
+        unposted = admin_search.unposted_search_redirect(request)
+        if unposted is not None:
+            return unposted
         extra_context = {"has_import_permission": self.has_import_permission(request), **(extra_context or {})}
-        return super().changelist_view(request, extra_context=extra_context)
+        return admin_search.search_expired_warning(request, super().changelist_view(request, extra_context))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subject = self.get_object(request, object_id) if request.method in ("GET", "HEAD") else None
+        if subject is not None:
+            extra_context = {
+                "subject_page_actions": self.subject_page_actions(request, subject), **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def subject_page_actions(self, request, subject: DataSubject) -> list[dict]:
+        """The list actions this user may run that are buttons on ``subject``'s page (none once erased)."""
+        if subject.state == DataSubject.State.ERASED:
+            return []
+        actions = self.get_actions(request)
+        return [
+            {"name": name, "label": actions[name][2]}
+            for name in _subject_page_actions
+            if name in actions and getattr(actions[name][0], "applies_to", lambda s: True)(subject)
+        ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):
@@ -322,7 +393,9 @@ class SubjectImportForm(forms.Form):
         queryset=Organisation.objects.all(), label=_("controller holding the data"),
         help_text=_("Activities and systems in the file are looked up within this organisation."),
     )
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma-, semicolon- or tab-separated, header first."))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, comma-, semicolon- or tab-separated, header first."),
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -335,6 +408,8 @@ class SubjectImportForm(forms.Form):
 
 
 # --- suppression list ------------------------------------------------------------------------------------
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 @admin.register(Suppression)
@@ -357,13 +432,33 @@ class SuppressionAdmin(admin.ModelAdmin):
     def digest_prefix(self, obj: Suppression) -> str:
         return f"{obj.digest[:12]}…"
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
+    # Only the keyed hashes of what was searched for are kept (admin_search), so the box is not filled again.
+    posted_search_shows_term = False
+
+    def posted_search_value(self, term: str) -> str:
         looks_like_phone = not any(c.isalpha() for c in term)
-        digests = [*suppression_digests(email=term, phone=term if looks_like_phone else ""), term.lower()]
+        digests = list(suppression_digests(email=term, phone=term if looks_like_phone else ""))
+        if _DIGEST.match(term.lower()):  # a keyed hash copied from the list itself
+            digests.append(term.lower())
+        return " ".join(digests)
+
+    def get_search_results(self, request, queryset, search_term):
+        digests = search_term.split()
+        if not digests:
+            return queryset, False
         return queryset.filter(digest__in=digests), False
+
+    def get_changelist(self, request, **kwargs):
+        return admin_search.PostedSearchChangeList
+
+    def get_urls(self):
+        return [admin_search.search_urlpattern(self), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        unposted = admin_search.unposted_search_redirect(request)
+        if unposted is not None:
+            return unposted
+        return admin_search.search_expired_warning(request, super().changelist_view(request, extra_context))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -29,9 +29,14 @@ def _with_lowered(queryset: QuerySet[DataSubject]) -> QuerySet[DataSubject]:
     return queryset.alias(email_lower=Lower("email"), first_lower=Lower("first_name"), last_lower=Lower("last_name"))
 
 
-def subjects_search(*, term: str, queryset: QuerySet[DataSubject] | None = None) -> QuerySet[DataSubject]:
+def subjects_search(
+    *, term: str, queryset: QuerySet[DataSubject] | None = None, by_email: bool = True
+) -> QuerySet[DataSubject]:
     """Subjects matching ``term``: an e-mail address (whole or its beginning), the beginning of a first or
-    last name (every word must match one of them), a subject number ("#123") or a public reference."""
+    last name (every word must match one of them), a subject number ("#123") or a public reference.
+
+    ``by_email=False`` (a search sent in a URL, such as the admin's autocomplete) never compares e-mail
+    addresses: a term with "@" finds nobody, and words match names only."""
     queryset = DataSubject.objects.all() if queryset is None else queryset
     term = " ".join(term.split())
     if not term:
@@ -45,6 +50,8 @@ def subjects_search(*, term: str, queryset: QuerySet[DataSubject] | None = None)
         pass
     lowered = term.lower()
     queryset = _with_lowered(queryset)
+    if "@" in lowered and not by_email:
+        return queryset.none()
     if _WHOLE_EMAIL.match(lowered):
         return queryset.filter(email_lower=lowered)
     if "@" in lowered:
@@ -53,7 +60,7 @@ def subjects_search(*, term: str, queryset: QuerySet[DataSubject] | None = None)
     condition = Q()
     for word in words:
         condition &= Q(first_lower__startswith=word) | Q(last_lower__startswith=word) | (
-            Q(email_lower__startswith=word) if len(words) == 1 else Q()
+            Q(email_lower__startswith=word) if len(words) == 1 and by_email else Q()
         )
     return queryset.filter(condition)
 

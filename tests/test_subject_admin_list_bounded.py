@@ -2,6 +2,8 @@
 over the whole table on a page view, and search that an index answers."""
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,6 +49,10 @@ def _pages(register) -> dict[str, dict]:
 
 
 def _queries(client, params: dict) -> list[str]:
+    if "q" in params:  # a search is posted (subjects.admin_search); the list then reads it through a token
+        posted = client.post(reverse("admin:subjects_datasubject_search"), params)
+        params = dict(parse_qsl(urlsplit(posted["Location"]).query))
+        assert set(params) == {"qk"}
     with CaptureQueriesContext(connection) as captured:
         response = client.get(CHANGELIST, params)
     assert response.status_code == 200
@@ -112,7 +118,9 @@ def test_search_by_email_uses_the_lower_email_index(register):
 def test_prefix_search_uses_the_pattern_indexes_on_postgresql(register):
     _populate(3, register)
     assert "subject_email_prefix_idx" in _plan(selectors.subjects_search(term="person1@").values("pk"))
-    plan = _plan(selectors.subjects_search(term="ann").values("pk"))
+    # Unordered: which indexes can answer the condition. (Ordered by -id, a planner that an earlier test's ANALYZE
+    # left believing in 8 rows walks the primary key instead; at a million rows it would not.)
+    plan = _plan(selectors.subjects_search(term="ann").order_by().values("pk"))
     assert "subject_first_name_prefix_idx" in plan and "subject_last_name_prefix_idx" in plan, plan
 
 
