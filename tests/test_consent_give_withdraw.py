@@ -13,6 +13,8 @@ from consent.models import ConsentEvent, ConsentRecord, Method
 from privacy_registry.models import LegalBasis
 from retention import engine
 from retention.models import ErasureRecord
+from rights import services as rights_services
+from rights.models import Outcome, RequestType, Status
 from subjects import consent_withdrawers
 from subjects.models import Engagement
 from tests import factories as f
@@ -193,3 +195,21 @@ def test_erasing_the_person_scrubs_the_consent_evidence_and_keeps_the_proof():
     assert [e.kind for e in sorted(events, key=lambda e: e.pk)] == ["given", "withdrawn"]
     assert ConsentRecord.objects.get(pk=record.pk).state == ConsentRecord.State.WITHDRAWN
 
+
+
+def test_a_rights_request_to_withdraw_consent_withdraws_the_persons_consents(django_capture_on_commit_callbacks):
+    purpose = f.ConsentPurposeFactory()
+    subject = f.DataSubjectFactory(organisation=purpose.organisation)
+    record = services.consent_give(purpose=purpose, subject=subject, method=Method.FORM)
+    request = f.RightsRequestFactory(
+        organisation=purpose.organisation, subject=subject, email=subject.email, type=RequestType.CONSENT_WITHDRAWAL,
+        status=Status.AWAITING_APPROVAL, verified_at=timezone.now(), verification_method="email_link",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rights_services.request_approve_and_execute(request=request, actor=f.UserFactory())
+
+    request.refresh_from_db()
+    assert request.outcome == Outcome.DONE
+    assert ConsentRecord.objects.get(pk=record.pk).state == ConsentRecord.State.WITHDRAWN
+    assert ConsentEvent.objects.get(record=record, kind="withdrawn").method == Method.RIGHTS_REQUEST

@@ -140,7 +140,9 @@ def test_objection_without_the_processing_named_waits_for_staff():
     assert request.status == Status.AWAITING_APPROVAL
 
 
-def test_consent_withdrawal_with_no_withdrawer_records_there_was_nothing(django_capture_on_commit_callbacks):
+def test_consent_withdrawal_with_no_withdrawer_records_there_was_nothing(django_capture_on_commit_callbacks,
+                                                                          monkeypatch):
+    monkeypatch.setattr(consent_withdrawers, "_withdrawers", {})  # the consent app registers one at start-up
     subject = DataSubjectFactory()
     request = _run(_verified(subject, RequestType.CONSENT_WITHDRAWAL), UserFactory(),
                    django_capture_on_commit_callbacks)
