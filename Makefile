@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/register.py
 	$(PY) bench/admin_list.py
+	$(PY) bench/public_form.py
 	test ! -f bench/sweep.py || $(PY) bench/sweep.py
 
 lint: $(STAMP)

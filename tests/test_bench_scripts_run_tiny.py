@@ -59,3 +59,12 @@ def test_sweep_bench_erases_every_due_subject_in_each_measurement_and_prints_the
     assert floor["after"]["erased"] == 300 and floor["after"]["record"] == 300
     assert result["workers"] == 2 and set(result["one_worker"]) == {"a", "speedup_vs_per_object", "over_floor"}
     assert result["speedup_vs_per_object"] > 0 and result["over_floor"] > 0
+
+
+def test_public_form_bench_answers_known_and_unknown_addresses_alike():
+    # Runs on PostgreSQL or SQLite (a throw-away database either way), through a real gunicorn.
+    (result,) = _run("public_form.py", "--tiny")
+    assert result["requests"] == 20 and result["known"]["n"] == result["unknown"]["n"] == 10
+    assert result["same_answer"] and result["answer"] == ["302 /privacy/bench/request/sent/"]
+    assert result["request_rows"] == 24  # 20 timed and 4 warm-up submissions, one request each
+    assert result["ratio"] > 0 and result["throughput_rps"] > 0
