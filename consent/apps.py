@@ -11,6 +11,7 @@ class ConsentConfig(AppConfig):
 
     def ready(self) -> None:
         from privacy_registry import demo
+        from privacy_registry.exports import record as register_exports
         from subjects import consent_withdrawers
         from subjects.personal_data import Scrub, declare
 
@@ -19,6 +20,7 @@ class ConsentConfig(AppConfig):
             services,
         )
         from . import demo as consent_demo
+        from . import exports as consent_exports
 
         blank = Scrub.fixed("")
         # The state, dates and hashes stay as the proof of what was agreed and withdrawn; what could single out
@@ -36,3 +38,5 @@ class ConsentConfig(AppConfig):
         # A rights request to withdraw consent (Art. 7(3)) withdraws every consent of the person kept here.
         consent_withdrawers.register("consent", services.consents_withdraw_for_subject)
         demo.register("consent", consent_demo.load)
+        # The "link to record of consent" of the authority templates' exports.
+        register_exports.register_annotator(register_exports.CONSENT_RECORDS, consent_exports.consent_records)
