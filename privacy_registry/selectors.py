@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from . import dashboard as alerts
 from .checks import Finding, Severity, run_checks
-from .models import Incident, Organisation, ProcessingActivity, Recipient, System, Transfer, Vendor
+from .models import Incident, Office, Organisation, ProcessingActivity, Recipient, System, Transfer, Vendor
 
 
 def _count_of(queryset: QuerySet, field: str = "organisation") -> Coalesce:
@@ -147,10 +147,10 @@ def dashboard(*, user) -> dict:
             total=Count("pk"),
             active=Count("pk", filter=Q(status=ProcessingActivity.Status.ACTIVE)),
         )
-    # Also the headings of the findings, which are grouped per organisation.
-    organisations = list(organisations_with_counts())
     # The checks run only for a user who may view something; each finding is kept if its record is viewable.
     show_findings = user.is_superuser or bool(_viewable_models(user))
+    # Also the headings of the findings, which are grouped per organisation.
+    organisations = list(organisations_with_counts()) if can["organisation"] or show_findings else []
     viewable = _finding_filter(user)
     findings = [finding for finding in register_findings() if viewable(finding)] if show_findings else []
     return {
@@ -181,8 +181,11 @@ def organisations_for_record() -> QuerySet[Organisation]:
     """Organisations as an Art. 30 record's cover page names them: country, representative and privacy
     contacts selected up front (three queries for any number of organisations)."""
     return (
-        Organisation.objects.select_related("country", "representative__country")
-        .prefetch_related("contacts", "representative__contacts")
+        Organisation.objects.select_related("country", "representative__country", "group", "representative__group")
+        .prefetch_related(
+            "contacts", "representative__contacts", "stated_rights",
+            Prefetch("offices", queryset=Office.objects.select_related("country")),
+        )
         .order_by("name")
     )
 
@@ -195,24 +198,35 @@ def activities_for_record(*, organisation: Organisation, include_retired: bool =
     activities = ProcessingActivity.objects.filter(organisation=organisation)
     if not include_retired:
         activities = activities.exclude(status=ProcessingActivity.Status.RETIRED)
-    vendors = ("vendor__country", "vendor__engaged_by")
+    vendors = ("vendor__country", "vendor__engaged_by", "vendor__company")
+    activities = activities.select_related("owner", "reviewer")
     return activities.order_by("record_type", "reference", "name", "pk").prefetch_related(
         "purposes",
         "sources",
         "subject_categories",
         "data_categories",
         "security_measures",
-        Prefetch("recipients", queryset=Recipient.objects.select_related("country", *vendors)),
-        Prefetch("transfers", queryset=Transfer.objects.select_related("destination", *vendors)),
+        Prefetch(
+            "recipients",
+            queryset=Recipient.objects.select_related("country", *vendors).prefetch_related("data_categories"),
+        ),
+        Prefetch("transfers", queryset=Transfer.objects.select_related(
+            "destination", *vendors, "receiving_organisation", "receiving_office__organisation",
+            "receiving_office__country",
+        )),
         Prefetch(
             "systems",
             queryset=System.objects.select_related(*vendors).prefetch_related("hosting_countries"),
         ),
         Prefetch(
             "joint_controllers",
-            queryset=Organisation.objects.select_related("country", "representative__country").prefetch_related(
-                "contacts"
-            ),
+            queryset=Organisation.objects.select_related(
+                "country", "representative__country", "group"
+            ).prefetch_related("contacts"),
+        ),
+        Prefetch(
+            "other_controllers",
+            queryset=Organisation.objects.select_related("country", "group").prefetch_related("contacts"),
         ),
         Prefetch("incidents", queryset=Incident.objects.order_by("detected_at")),
     )

@@ -13,6 +13,8 @@ from subjects.models import DataSubject
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+# Later nights are simulated with cutoffs after today, which an acting run takes only with a named override.
+LATER_NIGHT = services.FutureAsOf(by="test", reason="a later night, simulated")
 
 
 def _rule(activity, *, second: int | None) -> RetentionRule:
@@ -47,8 +49,8 @@ def test_restricted_when_the_contract_ends_and_erased_after_the_second_period():
 
     # Restricted once: the next nights leave them be until the second period ends (29 Feb + 5 years = 28 Feb).
     assert services.sweep_run(as_of=date(2026, 1, 1)).counts[str(rule.pk)]["due"] == 0
-    assert services.sweep_run(as_of=date(2029, 2, 27)).counts[str(rule.pk)]["erased"] == 0
-    last = services.sweep_run(as_of=date(2029, 2, 28))
+    assert services.sweep_run(as_of=date(2029, 2, 27), future_as_of=LATER_NIGHT).counts[str(rule.pk)]["erased"] == 0
+    last = services.sweep_run(as_of=date(2029, 2, 28), future_as_of=LATER_NIGHT)
 
     assert last.counts[str(rule.pk)]["erased"] == 1
     assert _state(subject) == DataSubject.State.ERASED
@@ -74,7 +76,7 @@ def test_without_a_stated_erase_period_the_subject_stays_restricted():
     subject = _ended(activity, date(2010, 1, 1))
 
     services.sweep_run(as_of=date(2024, 3, 1))
-    services.sweep_run(as_of=date(2044, 3, 1))
+    services.sweep_run(as_of=date(2044, 3, 1), future_as_of=LATER_NIGHT)
 
     assert _state(subject) == DataSubject.State.RESTRICTED
     assert rule.unenforceable_reason  # and RET002 reports the missing period
