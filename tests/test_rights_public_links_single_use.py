@@ -174,3 +174,12 @@ def test_expired_download_link_gets_the_polite_page(client, download_link, djang
     assert client.get(download_link).status_code == 404
     _invalid_page(client, download_link, capture=django_capture_on_commit_callbacks)
     assert RequestExport.objects.count() == 1
+
+
+@pytest.mark.parametrize("tail", ["%00", "%ff%fe", "\u202e", "%F0%9F%92%A9", "a" * 5000, "..%2f..", "%"])
+def test_odd_links_get_the_polite_page_not_a_server_error(client, organisation, tail):
+    for kind in ("confirm", "download"):
+        for method in ("get", "post"):
+            response = getattr(client, method)(f"/privacy/{organisation.slug}/request/{kind}/{tail}/")
+            assert response.status_code == 404, (kind, method, response.status_code)
+            assert b"This link cannot be used" in response.content or b"Page not found" in response.content
