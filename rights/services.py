@@ -35,7 +35,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -965,6 +965,18 @@ def requests_purge_unverified(*, now: datetime | None = None, chunk_size: int = 
         if len(ids) < chunk_size:
             break
     return total
+
+
+def exports_purge_expired(*, now: datetime | None = None) -> int:
+    """Exports whose download link has expired (or was never mailed) are deleted: nobody can fetch them any more."""
+    now = now or timezone.now()
+    live_link = RequestToken.objects.filter(
+        request_id=OuterRef("request_id"), purpose=RequestToken.Purpose.DOWNLOAD, consumed_at=None, expires_at__gt=now
+    )
+    deleted, _per_model = RequestExport.objects.filter(~Exists(live_link)).delete()
+    if deleted:
+        logger.info("rights: %s expired export(s) deleted", deleted)
+    return deleted
 
 
 def requests_minimise(*, now: datetime | None = None, chunk_size: int = 500) -> int:

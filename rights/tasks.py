@@ -51,7 +51,8 @@ def export_build(request_id: int) -> bool:
 
 @shared_task(name="rights.purge_unverified", ignore_result=True)
 def purge_unverified() -> int:
-    return services.requests_purge_unverified()
+    # Hourly: unverified requests' addresses, and exports whose download link has expired.
+    return services.requests_purge_unverified() + services.exports_purge_expired()
 
 
 @shared_task(name="rights.minimise_closed", ignore_result=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from privacy_registry.celery import app
 from rights import services
-from rights.models import RequestExport, RightsRequest, Status
+from rights.models import RequestExport, RequestToken, RightsRequest, Status
 from tests.factories import OrganisationFactory, PrivacyContactFactory, RightsRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,19 @@ def test_closed_requests_are_minimised_after_the_period(settings):
     assert not RequestExport.objects.filter(request=old).exists()
     assert RightsRequest.objects.get(pk=recent.pk).email == "new@example.com"
     assert RightsRequest.objects.get(pk=open_.pk).email == "open@example.com"
+
+
+def test_exports_go_when_their_download_link_expires():
+    now = timezone.now()
+    expired = RightsRequestFactory(status=Status.COMPLETED, closed_at=now)
+    waiting = RightsRequestFactory(status=Status.COMPLETED, closed_at=now)
+    for request, expires in ((expired, now - timedelta(minutes=1)), (waiting, now + timedelta(days=6))):
+        RequestExport.objects.create(request=request, filename="x.zip", content=b"zip", sha256="0" * 64, size=3)
+        RequestToken.objects.create(request=request, purpose="download", digest=f"{request.pk:064d}",
+                                    expires_at=expires)
+    assert services.exports_purge_expired(now=now) == 1
+    assert not RequestExport.objects.filter(request=expired).exists()
+    assert RequestExport.objects.filter(request=waiting).exists()
 
 
 def test_dpo_digest_lists_due_soon_and_overdue_only(settings):
