@@ -22,10 +22,12 @@ from . import selectors, services
 from .admin_history import GuardedHistoryAdmin
 from .exports.admin import RopaExportAdminMixin
 from .models import (
+    CorporateGroup,
     Country,
     DataSource,
     DataSubjectCategory,
     Incident,
+    Office,
     Organisation,
     PersonalDataCategory,
     PrivacyContact,
@@ -33,6 +35,7 @@ from .models import (
     Purpose,
     Recipient,
     SecurityMeasure,
+    StatedRight,
     System,
     Transfer,
     Vendor,
@@ -193,23 +196,78 @@ class PrivacyContactInline(RegisterInlineMixin, admin.TabularInline):
     fields = ("role", "name", "email", "phone", "postal_address", "url")
 
 
+class OfficeInline(RegisterInlineMixin, admin.TabularInline):
+    model = Office
+    extra = 0
+    fields = ("name", "is_headquarters", "street_address", "postal_code", "city", "region", "country", "phone")
+    autocomplete_fields = ("country",)
+
+
+@admin.register(Office)
+class OfficeAdmin(RegisterAdmin):
+    list_display = ("name", "organisation", "is_headquarters", "city", "country")
+    list_select_related = ("organisation", "country")
+    list_filter = ("is_headquarters", "country")
+    search_fields = ("name", "city", "organisation__name")
+    autocomplete_fields = ("organisation", "country")
+
+
+class StatedRightInline(RegisterInlineMixin, admin.StackedInline):
+    model = StatedRight
+    extra = 0
+    fields = (
+        ("right", "offered"), ("channel", "deadline", "extension"), ("fee", "identity_rule", "delivery_format"),
+        "conditions",
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    other_roles = forms.MultipleChoiceField(
+        label=_("also acts as"), choices=Organisation.Role.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every further role, e.g. a controller that is also another entity's EEA representative."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007  (the admin narrows it to its fieldsets)
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        # The main role is not repeated among the others: the set stays a set.
+        cleaned["other_roles"] = [r for r in cleaned.get("other_roles") or [] if r != role]
+        return cleaned
+
+
+@admin.register(CorporateGroup)
+class CorporateGroupAdmin(RegisterAdmin):
+    list_display = ("name", "privacy_notice_url")
+    search_fields = ("name", "we_means")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin):
-    list_display = ("name", "registration_number", "country", "role", "parent", "representative")
-    list_select_related = ("country", "parent", "representative")
-    list_filter = ("role", "country")
+    form = OrganisationForm
+    list_display = ("name", "registration_number", "country", "role", "group", "parent", "representative")
+    list_select_related = ("country", "parent", "representative", "group")
+    list_filter = ("role", "group", "country")
     search_fields = ("name", "trading_name", "registration_number", "slug")
-    autocomplete_fields = ("country", "parent", "representative")
+    autocomplete_fields = ("country", "parent", "representative", "group")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [PrivacyContactInline]
+    inlines = [PrivacyContactInline, OfficeInline, StatedRightInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "trading_name", "role", "parent")}),
+        (None, {"fields": ("name", "slug", "trading_name", "role", "other_roles", "group", "parent")}),
         (_("Registration"), {"fields": ("registration_number", "registry_details", "lead_authority")}),
         (_("Address and contact"), {"fields": (
-            "street_address", "postal_code", "city", "country", "email", "phone", "website",
+            "street_address", "postal_code", "city", "region", "country", "email", "phone", "other_phones",
+            "website",
         )}),
         (_("Representation"), {"fields": ("representative", "binding_language_note")}),
-        (_("Law and rights"), {"fields": ("applicable_law", "rights_request_requirements", "retention_policy_url")}),
+        (_("Notice and rights"), {"fields": (
+            "privacy_notice_url", "scope_exclusions", "applicable_law", "rights_request_requirements",
+            "retention_policy_url",
+        )}),
     )
 
 
@@ -224,16 +282,20 @@ class PrivacyContactAdmin(RegisterAdmin):
 
 @admin.register(DataSubjectCategory)
 class DataSubjectCategoryAdmin(RegisterAdmin):
-    list_display = ("name", "minimum_age", "age_check", "vulnerable")
-    list_filter = ("vulnerable",)
+    list_display = ("name", "minimum_age", "age_check", "vulnerable", "organisation")
+    list_select_related = ("organisation",)
+    list_filter = ("vulnerable", "organisation")
     search_fields = ("name", "description")
+    autocomplete_fields = ("organisation",)
 
 
 @admin.register(PersonalDataCategory)
 class PersonalDataCategoryAdmin(RegisterAdmin):
-    list_display = ("name", "is_special", "special_category", "is_criminal")
-    list_filter = ("is_special", "is_criminal")
+    list_display = ("name", "is_special", "special_category", "is_criminal", "organisation")
+    list_select_related = ("organisation",)
+    list_filter = ("is_special", "is_criminal", "organisation")
     search_fields = ("name", "description")
+    autocomplete_fields = ("organisation",)
 
 
 class SubProcessorInline(RegisterInlineMixin, admin.TabularInline):
@@ -247,16 +309,30 @@ class SubProcessorInline(RegisterInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class ServiceInline(RegisterInlineMixin, admin.TabularInline):
+    model = Vendor
+    fk_name = "company"
+    extra = 0
+    fields = ("name", "category", "role", "service", "dpa_in_place")
+    verbose_name = _("service")
+    verbose_name_plural = _("services of this company")
+    show_change_link = True
+
+
 @admin.register(Vendor)
 class VendorAdmin(RegisterAdmin):
-    list_display = ("name", "role", "country", "engaged_by", "dpa_status", "dpf_certified")
-    list_select_related = ("country", "engaged_by")
-    list_filter = ("role", "dpf_certified", ("dpa_signed_on", admin.EmptyFieldListFilter), "country")
-    search_fields = ("name", "legal_name", "service")
-    autocomplete_fields = ("country", "engaged_by")
-    inlines = [SubProcessorInline]
+    list_display = ("name", "company", "category", "role", "organisation", "country", "engaged_by", "dpa_status",
+                    "dpf_certified")
+    list_select_related = ("country", "engaged_by", "company", "organisation")
+    list_filter = ("role", "category", "organisation", "dpf_certified", ("dpa_signed_on", admin.EmptyFieldListFilter),
+                   "country")
+    search_fields = ("name", "legal_name", "service", "company__name")
+    autocomplete_fields = ("country", "engaged_by", "company", "organisation")
+    inlines = [ServiceInline, SubProcessorInline]
     fieldsets = (
-        (None, {"fields": ("name", "legal_name", "role", "engaged_by", "service", "country")}),
+        (None, {"fields": (
+            "name", "legal_name", "company", "category", "role", "engaged_by", "service", "country", "organisation",
+        )}),
         (_("Contract"), {"fields": ("dpa_signed_on", "dpa_document", "dpa_url", "dpa_in_place", "dpf_certified")}),
         (_("Contact"), {"fields": ("website", "privacy_policy_url", "privacy_contact_email")}),
         (_("Notes"), {"fields": ("notes",)}),
@@ -299,7 +375,8 @@ class PurposeInline(RegisterInlineMixin, admin.StackedInline):
     extra = 0
     fields = (
         ("description", "order"),
-        ("legal_basis", "legal_basis_detail"),
+        ("legal_basis", "legal_basis_not_stated"),
+        ("legal_basis_as_stated", "legal_basis_detail"),
         "legitimate_interest",
         ("lia_completed_on", "lia_link"),
         ("article9_condition", "article10_basis"),
@@ -316,47 +393,86 @@ class DataSourceInline(RegisterInlineMixin, admin.TabularInline):
 class RecipientInline(RegisterInlineMixin, admin.TabularInline):
     model = Recipient
     extra = 0
+    fields = ("kind", "vendor", "description", "country", "receives")
+    readonly_fields = ("receives",)
     autocomplete_fields = ("vendor", "country")
+    show_change_link = True  # which data categories it receives is edited on the recipient's own page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("data_categories")
+
+    @admin.display(description=_("data categories received"))
+    def receives(self, obj: Recipient) -> str:
+        if obj.pk is None:
+            return "—"
+        return ", ".join(c.name for c in obj.data_categories.all()) or str(_("not recorded"))
 
 
-class TransferInline(RegisterInlineMixin, admin.TabularInline):
+class TransferInline(RegisterInlineMixin, admin.StackedInline):
     model = Transfer
     extra = 0
     fields = (
-        "destination", "destination_description", "vendor", "mechanism", "derogation", "safeguard_document",
-        "tia_completed_on",
+        ("destination", "destination_description"), ("vendor", "international_organisation"),
+        ("receiving_organisation", "receiving_office"), ("mechanism", "derogation"), "safeguard_document",
+        ("tia_completed_on", "tia_link"), "notes",
     )
-    autocomplete_fields = ("destination", "vendor")
+    autocomplete_fields = ("destination", "vendor", "receiving_organisation", "receiving_office")
+
+
+class ProcessingActivityForm(forms.ModelForm):
+    class Meta:
+        model = ProcessingActivity
+        fields = "__all__"  # noqa: DJ007  (the admin narrows it to its fieldsets)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation is None:
+            return cleaned
+        # A category kept by one organisation serves that organisation only; a shared one (no organisation) all.
+        for name in ("subject_categories", "data_categories"):
+            foreign = [c.name for c in cleaned.get(name) or [] if c.organisation_id not in (None, organisation.pk)]
+            if foreign:
+                self.add_error(name, _("Kept by another organisation: %(names)s") % {"names": ", ".join(foreign)})
+        controllers = cleaned.get("other_controllers") or []
+        if any(o.pk == organisation.pk for o in controllers):
+            self.add_error("other_controllers", _("The organisation keeping the record is already its controller."))
+        return cleaned
 
 
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(RegisterAdmin):
+    form = ProcessingActivityForm
     list_display = ("name", "organisation", "record_type", "status", "business_function", "review_date", "owner")
     list_select_related = ("organisation", "owner")
     list_filter = ("status", "record_type", "organisation", "dpia_required", "automated_decision_making")
     search_fields = ("name", "reference", "description", "business_function", "purposes__description")
     autocomplete_fields = (
-        "organisation", "owner", "joint_controllers", "subject_categories", "data_categories",
-        "systems", "security_measures",
+        "organisation", "owner", "reviewer", "joint_controllers", "other_controllers", "subject_categories",
+        "data_categories", "systems", "security_measures",
     )
     inlines = [PurposeInline, DataSourceInline, RecipientInline, TransferInline]
     fieldsets = (
         (None, {"fields": (
             "organisation", "record_type", "name", "reference", "business_function", "status", "owner",
-            "description",
+            "description", "privacy_notice_url",
         )}),
-        (_("Controllers"), {"fields": ("joint_controllers", "joint_arrangement", "controllers_served")}),
+        (_("Controllers"), {"fields": (
+            "other_controllers", "joint_controllers", "joint_arrangement", "controllers_served",
+        )}),
         (_("Whose data, which data, where"), {"fields": (
             "subject_categories", "data_categories", "systems",
         )}),
         (_("Retention and security"), {"fields": (
-            "retention_statement", "retention_policy_deviation", "security_measures",
+            "retention_statement", "retention_policy_adherence", "retention_policy_deviation", "security_measures",
+            "breach_procedure_url",
         )}),
         (_("Risk"), {"fields": (
-            ("dpia_required", "dpia_status"), ("dpia_link", "dpia_completed_on"),
-            ("automated_decision_making", "profiling"), "automated_logic",
+            ("dpia_required", "dpia_status"), ("dpia_link", "dpia_completed_on"), "other_impact_assessments",
+            ("automated_decision_making", "profiling"), "automated_logic", "article22_exception",
+            "dpa2018_schedule1_condition",
         )}),
-        (_("Review"), {"fields": (("review_date", "last_reviewed_on"),)}),
+        (_("Review"), {"fields": (("review_date", "last_reviewed_on", "reviewer"),)}),
     )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -369,10 +485,11 @@ class ProcessingActivityAdmin(RegisterAdmin):
 
 @admin.register(Purpose)
 class PurposeAdmin(RegisterAdmin):
-    list_display = ("description", "activity", "organisation", "legal_basis", "article9_condition")
+    list_display = ("description", "activity", "organisation", "legal_basis", "legal_basis_not_stated",
+                    "article9_condition")
     list_select_related = ("activity__organisation",)
-    list_filter = ("legal_basis", "article9_condition", "activity__organisation")
-    search_fields = ("description", "activity__name", "legal_basis_detail")
+    list_filter = ("legal_basis", "legal_basis_not_stated", "article9_condition", "activity__organisation")
+    search_fields = ("description", "activity__name", "legal_basis_detail", "legal_basis_as_stated")
     autocomplete_fields = ("activity",)
 
     @admin.display(description=_("organisation"), ordering="activity__organisation__name")
@@ -386,7 +503,7 @@ class TransferAdmin(RegisterAdmin):
     list_select_related = ("activity", "vendor", "destination")
     list_filter = ("mechanism", "destination")
     search_fields = ("activity__name", "vendor__name", "destination__name")
-    autocomplete_fields = ("activity", "vendor", "destination")
+    autocomplete_fields = ("activity", "vendor", "destination", "receiving_organisation", "receiving_office")
 
 
 @admin.register(Recipient)
@@ -395,7 +512,7 @@ class RecipientAdmin(RegisterAdmin):
     list_select_related = ("activity", "vendor", "country")
     list_filter = ("kind",)
     search_fields = ("description", "vendor__name", "activity__name")
-    autocomplete_fields = ("activity", "vendor", "country")
+    autocomplete_fields = ("activity", "vendor", "country", "data_categories")
 
 
 @admin.register(DataSource)

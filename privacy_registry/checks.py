@@ -345,7 +345,8 @@ def _purpose_gaps(scope: Scope) -> list[Purpose]:
         special, criminal = _activities_with_data(is_special=True), _activities_with_data(is_criminal=True)
         return (
             _breaking_any(purposes, {
-                "no_legal_basis": Q(legal_basis=""),
+                "no_legal_basis": Q(legal_basis="", legal_basis_not_stated=False),
+                "basis_not_stated": Q(legal_basis="", legal_basis_not_stated=True),
                 "no_lia": Q(legal_basis=LegalBasis.LEGITIMATE_INTERESTS, lia_completed_on__isnull=True, lia_link=""),
                 "no_article9_condition": Q(activity_id__in=special, article9_condition=""),
                 "no_article10_basis": Q(activity_id__in=criminal, article10_basis=""),
@@ -365,11 +366,27 @@ def _purpose_finding(scope: Scope, purpose: Purpose, message: str) -> Finding:
     )
 
 
-@register("R002", severity=Severity.ERROR, title=_("Purpose without a legal basis"))
+@register("R002", severity=Severity.ERROR, title=_("Purpose without a legal basis recorded"))
 def purpose_without_legal_basis(scope: Scope) -> Iterable[Finding]:
-    message = gettext("Purpose “%(purpose)s” of “%(activity)s” states no legal basis (Art. 6(1)).")
+    message = gettext(
+        "Purpose “%(purpose)s” of “%(activity)s” has no legal basis recorded (Art. 6(1)): record the basis, or "
+        "mark that the organisation states none."
+    )
     for purpose in _purpose_gaps(scope):
         if purpose.no_legal_basis:
+            yield _purpose_finding(scope, purpose, message)
+
+
+@register("R016", severity=Severity.ERROR, title=_("Purpose whose legal basis the organisation does not state"))
+def purpose_basis_not_stated(scope: Scope) -> Iterable[Finding]:
+    """The register knows the answer: the notice is silent. That is the organisation's gap (Art. 6(1), 13(1)(c)),
+    not a field left to fill in, so it is reported apart from R002."""
+    message = gettext(
+        "Purpose “%(purpose)s” of “%(activity)s”: the organisation states no legal basis (Art. 6(1), 13(1)(c)). "
+        "Determine one and say it in the notice."
+    )
+    for purpose in _purpose_gaps(scope):
+        if purpose.basis_not_stated:
             yield _purpose_finding(scope, purpose, message)
 
 
@@ -429,6 +446,9 @@ def _transfer_gaps(scope: Scope) -> list[Transfer]:
         return (
             _breaking_any(transfers, {
                 "no_safeguard": needs_safeguard & Q(mechanism="") & ~(certification_decision & Q(certified=True)),
+                "safeguard_not_stated": needs_safeguard & Q(mechanism__in=[M.NOT_STATED, M.PROVIDER_TERMS])
+                & ~(certification_decision & Q(certified=True)),
+                "eea_destination": Q(destination__is_eea=True),
                 # No adequacy decision can be shown to cover a country that is not named.
                 "adequacy_not_covering": Q(mechanism__in=[M.ADEQUACY, M.DPF]) & (
                     unnamed
@@ -475,6 +495,31 @@ def transfer_without_safeguard(scope: Scope) -> Iterable[Finding]:
     )
     for transfer in _transfer_gaps(scope):
         if transfer.no_safeguard:
+            yield _transfer_finding(scope, transfer, message)
+
+
+@register("R017", severity=Severity.ERROR, title=_("Third-country transfer with no safeguard stated"))
+def transfer_safeguard_not_stated(scope: Scope) -> Iterable[Finding]:
+    """Apart from R006 (nothing recorded yet): here the notice is silent, or leaves it to the provider's own terms."""
+    message = gettext(
+        "“%(activity)s” transfers data to %(where)s and the organisation states no safeguard (or only the "
+        "provider's own terms): name the Art. 46 safeguard, certification or Art. 49 derogation relied on."
+    )
+    for transfer in _transfer_gaps(scope):
+        if transfer.safeguard_not_stated:
+            yield _transfer_finding(scope, transfer, message)
+
+
+@register("R018", severity=Severity.WARNING, title=_("Transfer recorded to an EEA country"))
+def transfer_to_eea_country(scope: Scope) -> Iterable[Finding]:
+    """Data sent within the EEA is no transfer under Chapter V: such a row (saved before validation refused it)
+    is reported so it is removed or its destination corrected, and the exports never call it an adequacy transfer."""
+    message = gettext(
+        "“%(activity)s” records a transfer to %(where)s, which is in the EEA: that is not a third-country "
+        "transfer (Chapter V). Remove it or correct the destination."
+    )
+    for transfer in _transfer_gaps(scope):
+        if transfer.eea_destination:
             yield _transfer_finding(scope, transfer, message)
 
 
@@ -577,15 +622,29 @@ def _vendor_uses(scope: Scope) -> QuerySet:
     )
 
 
+def _vendor_gaps(scope: Scope) -> list[Vendor]:
+    """Vendors that break R008 or R015, each rule's verdict annotated: one query for both checks."""
+    def load() -> QuerySet[Vendor]:
+        return _breaking_any(Vendor.objects.all(), {
+            "no_dpa": Q(role__in=[Vendor.Role.PROCESSOR, Vendor.Role.SUB_PROCESSOR], dpa_signed_on__isnull=True,
+                        dpa_url="", dpa_document=""),
+            "role_not_stated": Q(role=Vendor.Role.NOT_STATED),
+        }).only("pk", "name", "role", "engaged_by_id", "dpa_in_place").order_by("pk")
+
+    return scope.rows("vendor_gaps", load)
+
+
+def _vendor_uses_by_organisation(scope: Scope) -> dict[int, set[int]]:
+    """`_vendor_uses` per vendor, queried once per run for every check that asks."""
+    return scope.rows("vendor_uses", lambda: [_uses_by_organisation(_vendor_uses(scope))])[0]
+
+
 @register("R008", severity=Severity.ERROR, title=_("Processor without a data processing agreement on file"))
 def processor_without_dpa(scope: Scope) -> Iterable[Finding]:
     """No DPA on file (Vendor.has_dpa): an error; a warning when the organisation states one exists
     (`dpa_in_place`), since the contract is then missing from the file rather than, as far as is known, at all."""
-    candidates = Vendor.objects.filter(
-        role__in=[Vendor.Role.PROCESSOR, Vendor.Role.SUB_PROCESSOR],
-        dpa_signed_on__isnull=True, dpa_url="", dpa_document="",
-    ).only("pk", "name", "role", "engaged_by_id", "dpa_in_place").order_by("pk")
-    direct = _uses_by_organisation(_vendor_uses(scope))
+    candidates = [v for v in _vendor_gaps(scope) if v.no_dpa]
+    direct = _vendor_uses_by_organisation(scope)
     # A sub-processor handles the data of everyone its engaging vendor serves, however deep the chain:
     # walk it in memory over the vendors that engage others (one query, a short list).
     engaged_by = dict(
@@ -635,3 +694,16 @@ def minimum_age_without_check(scope: Scope) -> Iterable[Finding]:
         ) % {"category": category.name, "age": category.minimum_age}
 
     yield from _shared_record_findings(scope, candidates.only("pk", "name", "minimum_age"), uses, message)
+
+
+@register("R015", severity=Severity.WARNING, title=_("Vendor whose role is not stated"))
+def vendor_role_not_stated(scope: Scope) -> Iterable[Finding]:
+    """A vendor the organisation's notice names without saying what it is (processor, independent controller…).
+    It is never treated as a processor (no "no DPA" error, no "Processor" in an export): determine its role."""
+    candidates = [v for v in _vendor_gaps(scope) if v.role_not_stated]
+    uses = _vendor_uses_by_organisation(scope)
+    message = gettext(
+        "The role of “%(vendor)s” is not stated: determine whether it is a processor (Art. 28), an independent "
+        "or a joint controller, and record it."
+    )
+    yield from _shared_record_findings(scope, candidates, uses, lambda vendor: message % {"vendor": vendor.name})

@@ -21,6 +21,13 @@ from simple_history.models import HistoricalRecords
 BREACH_NOTIFICATION_WINDOW = timedelta(hours=72)
 
 
+def check_vendor_scope(vendor, organisation_id, field: str = "vendor") -> None:
+    """A vendor kept by one organisation serves that organisation only; a shared one (no organisation) serves all."""
+    if vendor is not None and vendor.organisation_id and organisation_id and vendor.organisation_id != organisation_id:
+        raise ValidationError({field: _("This vendor is kept by another organisation: use a shared vendor or one "
+                                        "of this organisation's own.")})
+
+
 class LegalBasis(models.TextChoices):
     CONSENT = "a", _("Art. 6(1)(a) consent")
     CONTRACT = "b", _("Art. 6(1)(b) contract or steps before a contract")
@@ -88,12 +95,32 @@ class Country(models.Model):
         return not (self.is_eea or (self.has_adequacy and not self.adequacy_needs_certification))
 
 
+class CorporateGroup(models.Model):
+    """A group of entities that a notice speaks for as "we"."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    we_means = models.TextField(
+        _("who “we” means"), blank=True, help_text=_("As the notice says it, e.g. 'the X group: A, B and C'."),
+    )
+    privacy_notice_url = models.URLField(_("group privacy notice"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     class Role(models.TextChoices):
         CONTROLLER = "controller", _("Controller")
         PROCESSOR = "processor", _("Processor")
         BOTH = "both", _("Controller and processor")
         REPRESENTATIVE = "representative", _("EU representative (Art. 27)")
+        GROUP_MEMBER = "group_member", _("Group member (not a controller)")
 
     name = models.CharField(_("legal name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
@@ -112,7 +139,25 @@ class Organisation(models.Model):
     email = models.EmailField(_("privacy contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONTROLLER)
+    role = models.CharField(
+        _("main role"), max_length=20, choices=Role.choices, default=Role.CONTROLLER,
+        help_text=_("The role its own records are kept in. Further roles it plays go under 'also acts as'."),
+    )
+    other_roles = models.JSONField(
+        _("also acts as"), default=list, blank=True,
+        help_text=_("Every further role, e.g. a controller that is also another entity's EEA representative."),
+    )
+    group = models.ForeignKey(
+        CorporateGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+        verbose_name=_("group"),
+    )
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
+    other_phones = models.TextField(_("further phone numbers"), blank=True, help_text=_("One per line, as stated."))
+    privacy_notice_url = models.URLField(_("privacy notice"), blank=True)
+    scope_exclusions = models.TextField(
+        _("what the notice does not cover"), blank=True,
+        help_text=_("As stated, e.g. 'this policy does not cover employees'."),
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subsidiaries",
         verbose_name=_("parent (group) entity"),
@@ -151,7 +196,17 @@ class Organisation(models.Model):
 
     @property
     def postal_address(self) -> str:
-        return ", ".join(p for p in (self.street_address, f"{self.postal_code} {self.city}".strip()) if p)
+        return ", ".join(p for p in (self.street_address, f"{self.postal_code} {self.city}".strip(), self.region) if p)
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role it plays: the main one first, then the others (a set, kept in order)."""
+        return list(dict.fromkeys([self.role, *(self.other_roles or [])]))
+
+    def clean(self) -> None:
+        unknown = [r for r in (self.other_roles or []) if r not in self.Role.values]
+        if unknown:
+            raise ValidationError({"other_roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}})
 
 
 class PrivacyContact(models.Model):
@@ -184,9 +239,86 @@ class PrivacyContact(models.Model):
         return f"{self.get_role_display()}: {self.name or self.organisation.name}"
 
 
+class StatedRight(models.Model):
+    """A data subject's right as the organisation states it (Art. 12–22): offered or not and how. The exports say
+    these, and mark as derived any right they infer from a legal basis that the organisation does not state."""
+
+    class Right(models.TextChoices):
+        ACCESS = "access", _("Access (Art. 15)")
+        RECTIFICATION = "rectification", _("Rectification (Art. 16)")
+        ERASURE = "erasure", _("Erasure (Art. 17)")
+        RESTRICTION = "restriction", _("Restriction (Art. 18)")
+        PORTABILITY = "portability", _("Data portability (Art. 20)")
+        OBJECTION = "objection", _("Objection (Art. 21)")
+        WITHDRAW_CONSENT = "withdraw_consent", _("Withdraw consent at any time (Art. 7(3))")
+        AUTOMATED_DECISIONS = "automated_decisions", _("Not to be subject to automated decisions (Art. 22)")
+        COMPLAINT = "complaint", _("Complaint to a supervisory authority (Art. 77)")
+
+    class Offered(models.TextChoices):
+        YES = "yes", _("Offered")
+        NO = "no", _("Not offered")
+        CONDITIONAL = "conditional", _("Offered with conditions")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="stated_rights", verbose_name=_("organisation")
+    )
+    right = models.CharField(_("right"), max_length=30, choices=Right.choices)
+    offered = models.CharField(_("offered"), max_length=20, choices=Offered.choices, default=Offered.YES)
+    channel = models.CharField(_("how to ask"), max_length=300, blank=True)
+    deadline = models.CharField(_("answered within"), max_length=100, blank=True)
+    extension = models.CharField(_("extension"), max_length=200, blank=True)
+    fee = models.CharField(_("fee"), max_length=200, blank=True)
+    identity_rule = models.CharField(_("identity check"), max_length=300, blank=True)
+    delivery_format = models.CharField(_("delivered as"), max_length=200, blank=True)
+    conditions = models.TextField(_("conditions or limits"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "right"]
+        verbose_name = _("right as stated")
+        verbose_name_plural = _("rights as stated")
+        constraints = [models.UniqueConstraint(fields=["organisation", "right"], name="stated_right_once_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_right_display()}: {self.get_offered_display()}"
+
+
+class Office(models.Model):
+    """A place an organisation works from (country office, headquarters) that need not be a legal entity of its own."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="offices", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_headquarters = models.BooleanField(_("headquarters"), default=False)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-is_headquarters", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="office_unique_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}, {self.name}" if self.organisation_id else self.name
+
+
 class DataSubjectCategory(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("kept by organisation"),
+        help_text=_("Empty: shared by every organisation of the register. Set: this organisation's own."),
+    )
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_check = models.CharField(
         _("how age is checked"), max_length=300, blank=True,
@@ -207,6 +339,11 @@ class DataSubjectCategory(models.Model):
 class PersonalDataCategory(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("kept by organisation"),
+        help_text=_("Empty: shared by every organisation of the register. Set: this organisation's own."),
+    )
     is_special = models.BooleanField(_("special category (Art. 9)"), default=False)
     special_category = models.CharField(
         _("kind of special category"), max_length=20, choices=SpecialCategory.choices, blank=True
@@ -228,17 +365,56 @@ class PersonalDataCategory(models.Model):
 
 
 class Vendor(models.Model):
-    """An outside party that receives data: processor, sub-processor, independent or joint controller."""
+    """An outside party that receives data: processor, sub-processor, independent or joint controller, or a
+    service whose role the organisation does not state.
+
+    A company (Google) is one row; its services (Google Analytics, Google Ads) are rows under it (`company`),
+    each with its own category and role, since one company's services can play different roles. A vendor kept
+    by one organisation (`organisation`) is that organisation's own; an empty `organisation` is shared by
+    every organisation of the register (a group's common list)."""
 
     class Role(models.TextChoices):
+        NOT_STATED = "not_stated", _("Not stated (to be determined)")
         PROCESSOR = "processor", _("Processor (Art. 28)")
         SUB_PROCESSOR = "sub_processor", _("Sub-processor (Art. 28(4))")
         INDEPENDENT_CONTROLLER = "controller", _("Independent controller")
         JOINT_CONTROLLER = "joint_controller", _("Joint controller (Art. 26)")
 
+    class Category(models.TextChoices):
+        ANALYTICS = "analytics", _("Analytics")
+        ADVERTISING = "advertising", _("Advertising and marketing")
+        TAG_MANAGEMENT = "tag_management", _("Tag and consent management")
+        COMMUNICATION = "communication", _("Communication (chat, e-mail, messaging, video)")
+        CRM = "crm", _("CRM and sales")
+        HOSTING = "hosting", _("Hosting and infrastructure")
+        OFFICE = "office", _("Office and collaboration software")
+        SUPPORT = "support", _("Customer support and ticketing")
+        PAYMENT = "payment", _("Payment")
+        HR = "hr", _("HR and payroll")
+        ACCOUNTING = "accounting", _("Accounting and finance")
+        SECURITY = "security", _("Security")
+        REGISTRY = "registry", _("Public registry or authority")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        OTHER = "other", _("Other")
+
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PROCESSOR)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.NOT_STATED,
+        help_text=_("As the organisation states it. 'Not stated' until someone determines it: it is never "
+                    "treated as a processor."),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    company = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="services",
+        verbose_name=_("service of company"),
+        help_text=_("For a service (Google Analytics): the company that provides it (Google)."),
+    )
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="own_vendors",
+        verbose_name=_("kept by organisation"),
+        help_text=_("Empty: shared by every organisation of the register. Set: this organisation's own list."),
+    )
     service = models.CharField(_("service provided"), max_length=300, blank=True)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -280,9 +456,17 @@ class Vendor(models.Model):
         """A DPA on file: a signing date, a copy or a link. A bare statement is not evidence."""
         return bool(self.dpa_signed_on or self.dpa_document or self.dpa_url)
 
+    @property
+    def role_stated(self) -> bool:
+        return self.role != self.Role.NOT_STATED
+
     def clean(self) -> None:
         if self.engaged_by_id and self.engaged_by_id == self.pk:
             raise ValidationError({"engaged_by": _("A vendor cannot engage itself.")})
+        if self.company_id and self.company_id == self.pk:
+            raise ValidationError({"company": _("A service cannot be its own company.")})
+        if self.company_id and self.company.company_id:
+            raise ValidationError({"company": _("Name the company itself, not another of its services.")})
         if self.role == self.Role.SUB_PROCESSOR and not self.engaged_by_id:
             raise ValidationError({"engaged_by": _("A sub-processor is engaged by another vendor: name it.")})
 
@@ -335,6 +519,9 @@ class System(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_vendor_scope(self.vendor if self.vendor_id else None, self.organisation_id)
+
 
 class SecurityMeasure(models.Model):
     class Kind(models.TextChoices):
@@ -357,6 +544,35 @@ class SecurityMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Article22Exception(models.TextChoices):
+    CONTRACT = "a", _("Art. 22(2)(a) necessary for a contract with the subject")
+    LAW = "b", _("Art. 22(2)(b) authorised by Union or Member State law")
+    EXPLICIT_CONSENT = "c", _("Art. 22(2)(c) explicit consent")
+
+
+class Schedule1Condition(models.TextChoices):
+    """UK Data Protection Act 2018, Schedule 1: the condition a UK controller relies on (s. 10, 11)."""
+
+    P1_EMPLOYMENT = "p1_1", _("Part 1 para 1: employment, social security and social protection")
+    P1_HEALTH = "p1_2", _("Part 1 para 2: health or social care purposes")
+    P1_PUBLIC_HEALTH = "p1_3", _("Part 1 para 3: public health")
+    P1_RESEARCH = "p1_4", _("Part 1 para 4: research etc.")
+    P2_STATUTORY = "p2_6", _("Part 2 para 6: statutory and government purposes")
+    P2_EQUALITY = "p2_8", _("Part 2 para 8: equality of opportunity or treatment")
+    P2_UNLAWFUL_ACTS = "p2_10", _("Part 2 para 10: preventing or detecting unlawful acts")
+    P2_FRAUD = "p2_14", _("Part 2 para 14: preventing fraud")
+    P2_SAFEGUARDING = "p2_18", _("Part 2 para 18: safeguarding of children and individuals at risk")
+    P2_INSURANCE = "p2_20", _("Part 2 para 20: insurance")
+    P3_CONSENT = "p3_29", _("Part 3 para 29: consent (criminal offence data)")
+    P3_LEGAL_CLAIMS = "p3_33", _("Part 3 para 33: legal claims (criminal offence data)")
+    OTHER = "other", _("Another Schedule 1 paragraph (see notes)")
+
+
+class Adherence(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class ProcessingActivity(models.Model):
@@ -403,6 +619,13 @@ class ProcessingActivity(models.Model):
         Organisation, blank=True, related_name="joint_activities", verbose_name=_("joint controllers (Art. 26)")
     )
     joint_arrangement = models.TextField(_("essence of the joint-controller arrangement"), blank=True)
+    other_controllers = models.ManyToManyField(
+        Organisation, blank=True, related_name="co_controlled_activities",
+        verbose_name=_("further controllers (Art. 26 not asserted)"),
+        help_text=_("Other entities (e.g. of the same group) the notice names as controllers, without saying they "
+                    "are joint controllers."),
+    )
+    privacy_notice_url = models.URLField(_("privacy notice for this activity"), blank=True)
     controllers_served = models.TextField(
         _("controllers on whose behalf (Art. 30(2)(a))"), blank=True,
         help_text=_("For a processor record: the controllers, or their category, for whom this is done."),
@@ -435,12 +658,29 @@ class ProcessingActivity(models.Model):
     automated_decision_making = models.BooleanField(_("automated decision-making (Art. 22)"), default=False)
     profiling = models.BooleanField(_("profiling"), default=False)
     automated_logic = models.TextField(_("logic involved, significance and consequences"), blank=True)
+    article22_exception = models.CharField(
+        _("Art. 22(2) exception relied on"), max_length=1, choices=Article22Exception.choices, blank=True
+    )
+    dpa2018_schedule1_condition = models.CharField(
+        _("DPA 2018 Schedule 1 condition (UK)"), max_length=20, choices=Schedule1Condition.choices, blank=True,
+    )
+    other_impact_assessments = models.TextField(_("other impact assessments"), blank=True)
+    breach_procedure_url = models.URLField(_("breach procedure"), blank=True)
+    retention_policy_adherence = models.CharField(
+        _("kept and erased in line with the retention policy?"), max_length=10, choices=Adherence.choices,
+        blank=True, help_text=_("Give the reason below when not."),
+    )
     review_date = models.DateField(_("next review"), null=True, blank=True, db_index=True)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewer"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(
-        m2m_fields=[subject_categories, data_categories, systems, security_measures, joint_controllers]
+        m2m_fields=[subject_categories, data_categories, systems, security_measures, joint_controllers,
+                    other_controllers]
     )
 
     class Meta:
@@ -480,6 +720,16 @@ class Purpose(models.Model):
         _("legal basis (Art. 6(1))"), max_length=1, choices=LegalBasis.choices, blank=True,
         help_text=_("Leave empty only if the basis is genuinely unknown: the register reports it."),
     )
+    legal_basis_not_stated = models.BooleanField(
+        _("the organisation states no legal basis"), default=False,
+        help_text=_("Tick when the notice is silent on the basis. Left unticked with no basis, the basis is "
+                    "simply not recorded yet: the register reports the two differently."),
+    )
+    legal_basis_as_stated = models.CharField(
+        _("basis as stated"), max_length=400, blank=True,
+        help_text=_("The organisation's own words where they do not map to one Art. 6(1) basis, e.g. "
+                    "'legitimate interests or consent', no mapping given."),
+    )
     legal_basis_detail = models.CharField(
         _("basis detail"), max_length=300, blank=True,
         help_text=_("The law for (c) or (e), the contract for (b), the interest for (f)."),
@@ -515,6 +765,12 @@ class Purpose(models.Model):
     def has_lia(self) -> bool:
         return bool(self.lia_completed_on or self.lia_link)
 
+    def clean(self) -> None:
+        if self.legal_basis and self.legal_basis_not_stated:
+            raise ValidationError({"legal_basis_not_stated": _(
+                "A basis is chosen: untick 'states no legal basis' (keep the words under 'basis as stated')."
+            )})
+
 
 class DataSource(models.Model):
     class Kind(models.TextChoices):
@@ -548,6 +804,7 @@ class Recipient(models.Model):
         INTERNAL = "internal", _("Internal (staff, department)")
         GROUP = "group", _("Group company")
         PROCESSOR = "processor", _("Processor")
+        SERVICE_PROVIDER = "service_provider", _("Service provider (role not stated)")
         THIRD_PARTY = "third_party", _("Third party (independent controller)")
         AUTHORITY = "authority", _("Public authority")
         BUYER = "buyer", _("Acquirer in a business transfer")
@@ -564,7 +821,11 @@ class Recipient(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
     )
-    history = HistoricalRecords()
+    data_categories = models.ManyToManyField(
+        PersonalDataCategory, blank=True, related_name="recipients", verbose_name=_("data categories received"),
+        help_text=_("Which of the activity's data this recipient receives. Empty: not recorded."),
+    )
+    history = HistoricalRecords(m2m_fields=[data_categories])
 
     class Meta:
         ordering = ["activity", "kind"]
@@ -574,12 +835,21 @@ class Recipient(models.Model):
     def __str__(self) -> str:
         return self.description or (self.vendor.name if self.vendor_id else self.get_kind_display())
 
+    def clean(self) -> None:
+        vendor = self.vendor if self.vendor_id else None
+        check_vendor_scope(vendor, self.activity.organisation_id if self.activity_id else None)
+        if self.kind == self.Kind.PROCESSOR and vendor is not None and not vendor.is_processor:
+            raise ValidationError({"kind": _("The vendor is not recorded as a processor: choose the kind its role "
+                                             "supports (a service provider when the role is not stated).")})
+
 
 class Transfer(models.Model):
     """A transfer to a third country or international organisation (Art. 44–49)."""
 
     class Mechanism(models.TextChoices):
         NONE = "", _("None recorded")
+        NOT_STATED = "not_stated", _("None stated by the organisation")
+        PROVIDER_TERMS = "provider_terms", _("Under the provider's own terms (no safeguard named)")
         ADEQUACY = "adequacy", _("Adequacy decision (Art. 45)")
         DPF = "dpf", _("EU-US Data Privacy Framework certification (Art. 45)")
         SCC = "scc", _("Standard contractual clauses (Art. 46(2)(c))")
@@ -616,6 +886,15 @@ class Transfer(models.Model):
         verbose_name=_("recipient vendor"),
     )
     international_organisation = models.CharField(_("international organisation"), max_length=200, blank=True)
+    receiving_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers_received",
+        verbose_name=_("receiving group entity"), help_text=_("An intra-group transfer: the entity that receives it."),
+    )
+    receiving_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers_received",
+        verbose_name=_("receiving office"),
+        help_text=_("An intra-group transfer to an office that is not a legal entity of its own."),
+    )
     mechanism = models.CharField(_("safeguard"), max_length=20, choices=Mechanism.choices, blank=True)
     derogation = models.CharField(_("Art. 49 derogation"), max_length=20, choices=Derogation.choices, blank=True)
     safeguard_document = models.URLField(_("safeguard document"), blank=True)
@@ -630,7 +909,10 @@ class Transfer(models.Model):
         verbose_name_plural = _("transfers")
 
     def __str__(self) -> str:
-        who = self.vendor.name if self.vendor_id else self.international_organisation
+        who = self.vendor.name if self.vendor_id else (
+            self.international_organisation
+            or (self.receiving_organisation.name if self.receiving_organisation_id else "")
+        )
         where = self.destination_id or self.destination_description or "?"
         return f"{who} → {where}" if who else str(where)
 
@@ -640,8 +922,19 @@ class Transfer(models.Model):
         return self.destination is None or self.destination.needs_safeguard
 
     def clean(self) -> None:
+        check_vendor_scope(self.vendor if self.vendor_id else None,
+                           self.activity.organisation_id if self.activity_id else None)
         if not self.destination_id and not self.destination_description:
             raise ValidationError({"destination": _("Name the country, or describe the destination as stated.")})
+        if self.destination_id and self.destination.is_eea:
+            raise ValidationError({"destination": _(
+                "%(country)s is in the EEA: sending data there is not a third-country transfer (Chapter V). "
+                "Record the receiver as a recipient instead."
+            ) % {"country": self.destination.name}})
+        if self.receiving_office_id and self.receiving_organisation_id and (
+            self.receiving_office.organisation_id != self.receiving_organisation_id
+        ):
+            raise ValidationError({"receiving_office": _("The office belongs to another entity.")})
         if self.mechanism == self.Mechanism.DEROGATION and not self.derogation:
             raise ValidationError({"derogation": _("Name the Art. 49 derogation relied on.")})
         if self.derogation and self.mechanism != self.Mechanism.DEROGATION:

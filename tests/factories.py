@@ -300,3 +300,31 @@ class CookieFactory(factory.django.DjangoModelFactory):
     purpose = "Counts visits."
     retention = "13 months"
     party = cm.Cookie.Party.FIRST
+
+
+class CorporateGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CorporateGroup
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    we_means = "the group's entities"
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Office
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Office {n}")
+    city = "Göteborg"
+    country = factory.LazyFunction(lambda: country("SE"))
+
+
+class StatedRightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.StatedRight
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    right = factory.Iterator(m.StatedRight.Right.values)  # one row per right and organisation
+    offered = m.StatedRight.Offered.YES

@@ -53,6 +53,9 @@ FACTORIES = {
     m.Recipient: f.RecipientFactory,
     m.Transfer: f.TransferFactory,
     m.Incident: f.IncidentFactory,
+    m.Office: f.OfficeFactory,
+    m.StatedRight: f.StatedRightFactory,
+    m.CorporateGroup: f.CorporateGroupFactory,
     get_user_model(): f.UserFactory,
 }
 

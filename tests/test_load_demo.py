@@ -96,7 +96,7 @@ def test_load_repairs_a_transfer_found_by_its_unnamed_destination(loaded):
 
     assert counts["rows_saved"] == 1
     assert Transfer.objects.get(activity__name="Domain name registration").pk == transfer.pk
-    assert Transfer.objects.get(pk=transfer.pk).mechanism == ""
+    assert Transfer.objects.get(pk=transfer.pk).mechanism == Transfer.Mechanism.NOT_STATED
 
 
 def test_demo_history_says_why(loaded):
@@ -179,15 +179,28 @@ def test_antara_vendors_are_its_named_service_providers(loaded):
     assert System.objects.get(organisation__slug="antara", vendor__name="Stripe").kind == System.Kind.PAYMENT
     customers = _activity("antara", "Customer accounts, services and billing")
     assert {"Amazon Web Services", "Stripe", "Atlassian"} <= set(
-        customers.recipients.filter(kind=Recipient.Kind.PROCESSOR).values_list("vendor__name", flat=True)
+        customers.recipients.filter(kind=Recipient.Kind.SERVICE_PROVIDER).values_list("vendor__name", flat=True)
     )
+    # Antara calls them service providers and never processors: their role is not stated.
+    assert set(Vendor.objects.filter(organisation__slug="antara").values_list("role", flat=True)) == {
+        Vendor.Role.NOT_STATED
+    }
 
 
 def test_antura_vendors_are_google_tools_and_leadoo(loaded):
-    assert _vendors_of("antura") == {"Google", "Leadoo"}
+    # One company row (Google) with its services under it; the systems use the services.
+    assert _vendors_of("antura") == {"Google Analytics", "Google Ads", "Google Tag Manager", "Leadoo"}
+    google = Vendor.objects.get(name="Google")
+    assert set(google.services.values_list("name", flat=True)) == {
+        "Google Analytics", "Google Ads", "Google Tag Manager",
+    }
     assert set(
-        System.objects.filter(organisation__slug="antura", vendor__name="Google").values_list("name", flat=True)
+        System.objects.filter(organisation__slug="antura", vendor__company=google).values_list("name", flat=True)
     ) == {"Google Analytics", "Google Ads", "Google Tag Manager"}
+    # Antura never says what role Google's services or Leadoo play.
+    assert set(Vendor.objects.filter(organisation__slug="antura").values_list("role", flat=True)) == {
+        Vendor.Role.NOT_STATED
+    }
 
 
 def test_avara_crm_is_7sense_with_its_sub_processors(loaded):
@@ -216,7 +229,7 @@ def test_a_dpa_stated_without_date_or_copy_is_marked_in_place(loaded):
         "Amazon Web Services", "Salesforce", "HubSpot", "Microsoft", "Atlassian", "Stripe",
     }
     # Antura says nothing of its contracts with Google or Leadoo.
-    assert not Vendor.objects.filter(name__in=["Google", "Leadoo"], dpa_in_place=True).exists()
+    assert not Vendor.objects.filter(organisation__slug="antura", dpa_in_place=True).exists()
     # The fact lives in the flag, not in the notes.
     notes = " ".join(Vendor.objects.filter(dpa_in_place=True).values_list("notes", flat=True)).lower()
     assert "agreement" not in notes and "contract" not in notes
@@ -261,7 +274,9 @@ def test_purposes_keep_the_legal_basis_their_policy_states(loaded, org, activity
     ],
 )
 def test_purpose_without_a_stated_basis_is_left_blank(loaded, org, activity, purpose):
-    assert _purpose(org, activity, purpose).legal_basis == ""
+    found = _purpose(org, activity, purpose)
+    assert found.legal_basis == ""
+    assert found.legal_basis_not_stated, "the policy is silent: 'not stated', not 'not recorded yet'"
 
 
 def test_legitimate_interest_is_described_where_basis_is_f(loaded):
@@ -397,8 +412,8 @@ def test_transfers_are_recorded_as_stated_without_an_invented_country_or_safegua
         assert transfer.destination_description
         assert transfer.vendor is None, "no seed says which provider sends the data outside the EU"
         # "The provider follows the GDPR" is not an Art. 46 safeguard, and the policy gives no ground for
-        # Art. 49(1)(g): the mechanism stays blank so the gap shows.
-        assert (transfer.mechanism, transfer.derogation) == ("", "")
+        # Art. 49(1)(g): the mechanism is "none stated" (not "not recorded") so the gap shows as the policy's.
+        assert (transfer.mechanism, transfer.derogation) == (Transfer.Mechanism.NOT_STATED, "")
         transfer.full_clean()
     hosting = transfers.get(activity__name="Web server log files")
     assert "outside the EU" in hosting.destination_description

@@ -1,7 +1,11 @@
 """The three seed organisations (``/work/shared/seeds``) as register data, paraphrased from their privacy policies.
 
 Rules the data follows, because the register's gap reports depend on them:
-- A legal basis is recorded only where the policy states one; otherwise it stays blank so the gap shows.
+- A legal basis is recorded only where the policy states one; otherwise it stays blank and, on a controller's
+  record, is marked "not stated" (the policy is silent), which the register reports apart from "not recorded".
+  Where the policy's words are not one Art. 6(1) basis, they are kept as stated beside the mapping.
+- A vendor's role is "not stated" unless the policy calls it a processor (or a controller): a service provider
+  is not a processor until someone says so.
 - A vendor gets no DPA date or document unless the policy gives one. A DPA the policy says exists, without a
   date or copy, is `dpa_in_place`: the register then warns that no copy is on file instead of reporting none.
 - Countries are set only where the policy names them; Antura's policy names none, so its country stays empty.
@@ -28,6 +32,7 @@ from privacy_registry.models import (
     Recipient,
     SecurityMeasure,
     System,
+    Transfer,
     Vendor,
 )
 
@@ -49,7 +54,11 @@ class DataCategorySeed:
 @dataclass(frozen=True)
 class VendorSeed:
     name: str
-    role: str = Vendor.Role.PROCESSOR
+    # What the policy calls it; "not stated" unless it does. A service provider is not a processor until said so.
+    role: str = Vendor.Role.NOT_STATED
+    category: str = ""
+    company: str | None = None  # for a service: the company's seed name
+    organisation: str | None = None  # slug of the organisation whose own list it is on; None: shared
     legal_name: str = ""
     service: str = ""
     country: str | None = None
@@ -92,6 +101,7 @@ class MeasureSeed:
 class PurposeSeed:
     description: str
     legal_basis: str = ""
+    legal_basis_as_stated: str = ""  # the policy's own words where they are not one Art. 6(1) basis
     legal_basis_detail: str = ""
     legitimate_interest: str = ""
     provision_requirement: str = ""
@@ -111,6 +121,7 @@ class RecipientSeed:
     description: str
     vendor: str | None = None
     country: str | None = None
+    data_categories: tuple[str, ...] = ()  # only where the policy says what this recipient receives
 
 
 @dataclass(frozen=True)
@@ -257,42 +268,71 @@ DATA_CATEGORIES: tuple[DataCategorySeed, ...] = (
 _ANTARA_PROVIDER_NOTE = "Named by Antara among its service providers; the policy says the list is not exhaustive."
 
 VENDORS: tuple[VendorSeed, ...] = (
+    # Antura names Google's tools and Leadoo and says nothing of their role, contracts, entity or country.
     VendorSeed(
-        "Google",
-        service="Google Analytics (statistics), Google Ads (advertising, conversion measurement) and Google Tag "
-        "Manager (loads the website's tags according to consent choices).",
-        notes="Named by Antura. The policy does not give Google's legal entity, country or contract terms.",
+        "Google", organisation="antura",
+        service="Google Analytics, Google Ads and Google Tag Manager (see its services).",
+        notes="Named by Antura. The policy does not give Google's legal entity, country, role or contract terms.",
     ),
     VendorSeed(
-        "Leadoo",
+        "Google Analytics", company="Google", category=Vendor.Category.ANALYTICS, organisation="antura",
+        service="Statistics and analysis of how the website is used.",
+    ),
+    VendorSeed(
+        "Google Ads", company="Google", category=Vendor.Category.ADVERTISING, organisation="antura",
+        service="Advertising, conversion measurement and campaign follow-up.",
+    ),
+    VendorSeed(
+        "Google Tag Manager", company="Google", category=Vendor.Category.TAG_MANAGEMENT, organisation="antura",
+        service="Loads the website's tags according to consent choices; not itself used for analytics or advertising.",
+    ),
+    VendorSeed(
+        "Leadoo", category=Vendor.Category.COMMUNICATION, organisation="antura",
         service="Chat bots, forms, lead generation and conversion analysis; with consent also visitor "
         "tracking and company identification.",
         notes="Named by Antura. Retention set by default to up to 5 years, adjustable by Antura.",
     ),
+    # Antara calls them "service providers" bound by a service contract with privacy duties (dpa_in_place) but
+    # never says processor: their role stays "not stated".
     VendorSeed(
-        "Amazon Web Services", service="Hosting and server virtualisation.", dpa_in_place=True,
-        notes=_ANTARA_PROVIDER_NOTE,
-    ),
-    VendorSeed("Salesforce", service="CRM software.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
-    VendorSeed("HubSpot", service="CRM software.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
-    VendorSeed(
-        "Microsoft", service="Office 365 personal productivity and office software.", dpa_in_place=True,
-        notes=_ANTARA_PROVIDER_NOTE,
+        "Amazon Web Services", category=Vendor.Category.HOSTING, organisation="antara",
+        service="Hosting and server virtualisation.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE,
     ),
     VendorSeed(
-        "Atlassian", service="User support service and support-ticket management.", dpa_in_place=True,
+        "Salesforce", category=Vendor.Category.CRM, organisation="antara", service="CRM software.",
+        dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    VendorSeed(
+        "HubSpot", category=Vendor.Category.CRM, organisation="antara", service="CRM software.",
+        dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    VendorSeed(
+        "Microsoft", category=Vendor.Category.OFFICE, organisation="antara",
+        service="Office 365 personal productivity and office software.", dpa_in_place=True,
         notes=_ANTARA_PROVIDER_NOTE,
     ),
-    VendorSeed("Stripe", service="Means of payment.", dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE),
     VendorSeed(
-        "Red.es",
-        role=Vendor.Role.INDEPENDENT_CONTROLLER,
+        "Atlassian", category=Vendor.Category.SUPPORT, organisation="antara",
+        service="User support service and support-ticket management.", dpa_in_place=True,
+        notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    VendorSeed(
+        "Stripe", category=Vendor.Category.PAYMENT, organisation="antara", service="Means of payment.",
+        dpa_in_place=True, notes=_ANTARA_PROVIDER_NOTE,
+    ),
+    # "The Public Entity Red.es": Antara states no role for it.
+    VendorSeed(
+        "Red.es", category=Vendor.Category.REGISTRY, organisation="antara",
         service="Public entity that keeps the .es domain-name registry; registrant data is public at nic.es.",
         country="ES",
         website="https://www.nic.es",
     ),
     VendorSeed(
         "7Sense",
+        # "Vi har ett dataprocessoravtal med 7Sense AS": a data processing agreement, so a processor as stated.
+        role=Vendor.Role.PROCESSOR,
+        category=Vendor.Category.CRM,
+        organisation="avara",
         legal_name="7Sense AS",
         service="Avara's customer system (CRM).",
         # Avara states a data processing agreement with 7Sense AS exists; no date or copy is given.
@@ -304,6 +344,7 @@ VENDORS: tuple[VendorSeed, ...] = (
     VendorSeed(
         "7Sense sub-processors (not named)",
         role=Vendor.Role.SUB_PROCESSOR,
+        organisation="avara",
         engaged_by="7Sense",
         service="Sub-processors 7Sense engages for the customer system.",
         # Avara states 7Sense has agreements with them; no date or copy is given.
@@ -314,6 +355,8 @@ VENDORS: tuple[VendorSeed, ...] = (
 
 # --- Antura -----------------------------------------------------------------------------------------------------
 
+_ANTURA_ENQUIRY_BASIS = "“Normally our legitimate interest in being able to respond to and follow up on your " \
+    "request, or to take steps at your request prior to entering into a potential agreement”"
 _COOKIE_CONSENT = "Cookie banner: accept all, reject non-essential or choose per purpose; changed or withdrawn any " \
     "time through Cookie Settings."
 _GA_RETENTION = "Google Analytics cookies: configurable from immediate deletion up to 25 months; the setting in use " \
@@ -341,12 +384,16 @@ ANTURA = OrganisationSeed(
             "attached from mobile devices are kept on Antura's server.",
             erasure_method="The customer deletes through the product; time-limited data is deleted automatically.",
         ),
-        SystemSeed("Google Analytics", K.ANALYTICS, vendor="Google", description="Statistics on website use."),
-        SystemSeed("Google Ads", K.ADVERTISING, vendor="Google", description="Advertising and conversion measurement."),
+        SystemSeed(
+            "Google Analytics", K.ANALYTICS, vendor="Google Analytics", description="Statistics on website use."
+        ),
+        SystemSeed(
+            "Google Ads", K.ADVERTISING, vendor="Google Ads", description="Advertising and conversion measurement."
+        ),
         SystemSeed(
             "Google Tag Manager",
             K.WEBSITE,
-            vendor="Google",
+            vendor="Google Tag Manager",
             description="Loads and controls the website's scripts, pixels and tags according to consent choices; "
             "does not itself analyse or advertise and normally sets no cookies of its own.",
         ),
@@ -482,8 +529,12 @@ ANTURA = OrganisationSeed(
             data_categories=("Online identifiers", "Website usage", "Device and browser data"),
             sources=(SourceSeed(S.OBSERVED, "Cookies and similar technologies on Antura's website"),),
             recipients=(
-                RecipientSeed(R.PROCESSOR, "Google (Analytics, Ads, Tag Manager)", vendor="Google"),
-                RecipientSeed(R.PROCESSOR, "Leadoo (visitor tracking, conversion analysis)", vendor="Leadoo"),
+                RecipientSeed(R.SERVICE_PROVIDER, "Google Analytics (statistics)", vendor="Google Analytics"),
+                RecipientSeed(R.SERVICE_PROVIDER, "Google Ads (advertising, conversions)", vendor="Google Ads"),
+                RecipientSeed(R.SERVICE_PROVIDER, "Google Tag Manager (loads the tags)", vendor="Google Tag Manager"),
+                RecipientSeed(
+                    R.SERVICE_PROVIDER, "Leadoo (visitor tracking, conversion analysis)", vendor="Leadoo"
+                ),
             ),
             systems=("Google Analytics", "Google Ads", "Google Tag Manager", "Leadoo"),
             security_measures=("Consent-controlled tags",),
@@ -501,19 +552,27 @@ ANTURA = OrganisationSeed(
                 PurposeSeed(
                     "Handle and follow up the person's request and contact them",
                     legal_basis=F,
+                    legal_basis_as_stated=_ANTURA_ENQUIRY_BASIS,
                     legal_basis_detail="The policy says this is normally the basis.",
                     legitimate_interest="Being able to answer and follow up the person's request.",
                 ),
                 PurposeSeed(
                     "Take steps the person asks for before a possible agreement, such as a demo",
                     legal_basis=B,
+                    legal_basis_as_stated=_ANTURA_ENQUIRY_BASIS,
                     legal_basis_detail="Pre-contractual steps at the person's request.",
                 ),
             ),
             subject_categories=("Enquirer", "Prospect"),
             data_categories=("Identity", "Contact details", "Professional details", "Correspondence and enquiries"),
             sources=(SourceSeed(S.SUBJECT, "Leadoo bots and forms, chat, demo bookings"),),
-            recipients=(RecipientSeed(R.PROCESSOR, "Leadoo (chat, bots, forms)", vendor="Leadoo"),),
+            recipients=(RecipientSeed(
+                R.SERVICE_PROVIDER, "Leadoo (chat, bots, forms)", vendor="Leadoo",
+                # "such as your name, email address, telephone number, company or message"
+                data_categories=(
+                    "Identity", "Contact details", "Professional details", "Correspondence and enquiries",
+                ),
+            ),),
             systems=("Leadoo", "Google Tag Manager"),
             retention_statement="No longer than the purpose needs; potential buyers' details may be kept up to ten "
             "years because sales cycles are long. Leadoo keeps data up to 5 years by default.",
@@ -593,13 +652,14 @@ _ANTARA_SYSTEMS = (
     "Stripe payments",
 )
 _ANTARA_PROVIDER_RECIPIENTS = tuple(
-    RecipientSeed(R.PROCESSOR, f"{vendor} (service provider)", vendor=vendor) for vendor in _ANTARA_PROVIDERS
+    RecipientSeed(R.SERVICE_PROVIDER, f"{vendor} (service provider)", vendor=vendor) for vendor in _ANTARA_PROVIDERS
 )
 # Antara names no country, and what it states (the provider must follow the GDPR, also for its own agents) is not
 # an Art. 46 safeguard: the mechanism stays blank so the gap shows.
 _ANTARA_HOSTING_TRANSFER = TransferSeed(
     None,
     destination_description="Hosting providers in several countries, some outside the EU",
+    mechanism=Transfer.Mechanism.NOT_STATED,
     notes="Antara says that where hosting is outside the EU it makes sure the provider follows the GDPR and answers "
     "for the data, also when it passes it to its own agents. The policy names no Art. 46 safeguard or Art. 49 "
     "derogation.",
@@ -783,8 +843,14 @@ ANTARA = OrganisationSeed(
             data_categories=("Domain registrant data", "Identity", "Contact details"),
             sources=(SourceSeed(S.SUBJECT, "Domain order"),),
             recipients=(
-                RecipientSeed(R.PUBLIC, "Whois and national and international domain registries, public worldwide"),
-                RecipientSeed(R.PUBLIC, "Red.es for .es domains, public at nic.es", vendor="Red.es", country="ES"),
+                RecipientSeed(
+                    R.PUBLIC, "Whois and national and international domain registries, public worldwide",
+                    data_categories=("Domain registrant data",),
+                ),
+                RecipientSeed(
+                    R.PUBLIC, "Red.es for .es domains, public at nic.es", vendor="Red.es", country="ES",
+                    data_categories=("Domain registrant data",),
+                ),
             ),
             systems=("Whois and domain registries", "Red.es .es registry"),
             # Art. 49(1)(g) covers transfers from a register that Union or Member State law sets up to inform the
@@ -794,6 +860,7 @@ ANTARA = OrganisationSeed(
                     None,
                     destination_description="Whois and international domain registries, open to consultation "
                     "from anywhere in the world",
+                    mechanism=Transfer.Mechanism.NOT_STATED,
                     notes="The policy names no safeguard or derogation.",
                 ),
             ),
@@ -834,8 +901,8 @@ ANTARA = OrganisationSeed(
             ),
             recipients=(
                 RecipientSeed(R.INTERNAL, "Antara's own employees"),
-                RecipientSeed(R.PROCESSOR, "Salesforce (service provider)", vendor="Salesforce"),
-                RecipientSeed(R.PROCESSOR, "HubSpot (service provider)", vendor="HubSpot"),
+                RecipientSeed(R.SERVICE_PROVIDER, "Salesforce (service provider)", vendor="Salesforce"),
+                RecipientSeed(R.SERVICE_PROVIDER, "HubSpot (service provider)", vendor="HubSpot"),
             ),
             systems=("Salesforce CRM", "HubSpot CRM", "Antara website and control panel"),
             security_measures=("Only anonymous aggregates to investors and partners",),
@@ -906,6 +973,8 @@ ANTARA = OrganisationSeed(
 
 # --- Avara ------------------------------------------------------------------------------------------------------
 
+_AVARA_AS_STATED = "“Legitimate consent under point 6f” (legitimt samtycke enligt 6f), also called consent " \
+    "under the Marketing Control Act"
 _AVARA_6F = "The policy cites Art. 6(1)(f) and also calls it consent under the Norwegian Marketing Control Act; it " \
     "can be withdrawn at any time, after which the data is deleted."
 _AVARA_LI = "A past or new customer relationship as a legitimate reason to send information."
@@ -993,31 +1062,37 @@ AVARA = OrganisationSeed(
             purposes=(
                 PurposeSeed(
                     "Sales and marketing by direct e-mail or phone",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
+                    legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Customer care and information about Avara's products",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
+                    legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_CUSTOMER,
                 ),
                 PurposeSeed(
-                    "Answer enquiries", legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    "Answer enquiries", legal_basis=F, legal_basis_detail=_AVARA_6F,
+                    legal_basis_as_stated=_AVARA_AS_STATED, legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Send requested material and meet the obligation to deliver it",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
+                    legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Create and maintain a sales dialogue",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
+                    legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
                 ),
                 PurposeSeed(
                     "Send information that may interest the person",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F, legitimate_interest=_AVARA_LI,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
+                    legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
                 ),
             ),
@@ -1036,10 +1111,14 @@ AVARA = OrganisationSeed(
                 RecipientSeed(
                     R.THIRD_PARTY,
                     "Partners in a sales or customer dialogue with the person: name, e-mail, phone, company",
+                    data_categories=("Identity", "Contact details", "Professional details"),
                 ),
                 RecipientSeed(
                     R.THIRD_PARTY,
                     "External co-organiser of an event the person registered for: the same plus form answers",
+                    data_categories=(
+                        "Identity", "Contact details", "Professional details", "Correspondence and enquiries",
+                    ),
                 ),
             ),
             systems=("Customer system (CRM)", "Avara website"),
@@ -1082,11 +1161,11 @@ AVARA = OrganisationSeed(
             purposes=(
                 PurposeSeed(
                     "Statistics on user behaviour to improve the website and the user experience",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
                 ),
                 PurposeSeed(
                     "A more personal experience with products and content that interest the person",
-                    legal_basis=F, legal_basis_detail=_AVARA_6F,
+                    legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
                 ),
                 PurposeSeed(
                     "Remember form entries so visitors need not fill them in each time (cookies)",

@@ -40,6 +40,7 @@ from . import seed_data
 from .seed_data import ActivitySeed, OrganisationSeed, VendorSeed
 
 REASON = "demo data"
+CONTROLLER = ProcessingActivity.RecordType.CONTROLLER
 
 M = TypeVar("M", bound=models.Model)
 
@@ -91,7 +92,7 @@ class _Loader:
 
     # -- the register ---------------------------------------------------------------------------------------
 
-    def vendor(self, seed: VendorSeed) -> Vendor:
+    def vendor(self, seed: VendorSeed, organisations: dict[str, Organisation]) -> Vendor:
         engaged_by = self.vendors[seed.engaged_by] if seed.engaged_by else None
         vendor = self.sync(
             Vendor,
@@ -99,6 +100,9 @@ class _Loader:
             values={
                 "legal_name": seed.legal_name,
                 "role": seed.role,
+                "category": seed.category,
+                "company": self.vendors[seed.company] if seed.company else None,
+                "organisation": organisations[seed.organisation] if seed.organisation else None,
                 "service": seed.service,
                 "country": self.country(seed.country),
                 "website": seed.website,
@@ -175,6 +179,9 @@ class _Loader:
                 key={"activity": activity, "description": purpose.description},
                 values={
                     "legal_basis": purpose.legal_basis,
+                    # Silent policy, controller's record: "not stated" (a processor's record holds no basis of its own).
+                    "legal_basis_not_stated": not purpose.legal_basis and seed.record_type == CONTROLLER,
+                    "legal_basis_as_stated": purpose.legal_basis_as_stated,
                     "legal_basis_detail": purpose.legal_basis_detail,
                     "legitimate_interest": purpose.legitimate_interest,
                     "provision_requirement": purpose.provision_requirement,
@@ -187,7 +194,7 @@ class _Loader:
             self.sync(DataSource, key={"activity": activity, "kind": source.kind, "description": source.description},
                       values={})
         for recipient in seed.recipients:
-            self.sync(
+            row = self.sync(
                 Recipient,
                 key={"activity": activity, "kind": recipient.kind, "description": recipient.description},
                 values={
@@ -195,6 +202,7 @@ class _Loader:
                     "country": self.country(recipient.country),
                 },
             )
+            self.sync_m2m(row, "data_categories", (self.data_categories[n] for n in recipient.data_categories))
         for transfer in seed.transfers:
             # filter(destination=None) and filter(vendor=None) match IS NULL, so an unnamed destination is a key.
             self.sync(
@@ -228,19 +236,21 @@ class _Loader:
             self.data_categories[category.name] = self.sync(
                 PersonalDataCategory, key={"name": category.name}, values={"description": category.description}
             )
-        # Seed order puts an engaging vendor before its sub-processors.
-        for vendor in seed_data.VENDORS:
-            self.vendor(vendor)
-
         organisations: dict[str, Organisation] = {}
+        # Representatives first, so an organisation can point at its representative in one pass.
+        for seed in sorted(seed_data.ORGANISATIONS, key=lambda o: o.representative is not None):
+            organisations[seed.slug] = self.organisation(seed, organisations)
+        # Seed order puts a company before its services and an engaging vendor before its sub-processors.
+        for vendor in seed_data.VENDORS:
+            self.vendor(vendor, organisations)
+
         counts = dict.fromkeys(
             ("organisations", "contacts", "systems", "security_measures", "activities", "purposes", "sources",
              "recipients", "transfers"),
             0,
         )
-        # Representatives first, so an organisation can point at its representative in one pass.
-        for seed in sorted(seed_data.ORGANISATIONS, key=lambda o: o.representative is not None):
-            org = organisations[seed.slug] = self.organisation(seed, organisations)
+        for seed in seed_data.ORGANISATIONS:
+            org = organisations[seed.slug]
             systems = {}
             for system in seed.systems:
                 systems[system.name] = self.sync(

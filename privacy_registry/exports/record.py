@@ -65,6 +65,34 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class RightItem:
+    """A right as the organisation states it (StatedRight)."""
+
+    right: str
+    right_label: str
+    offered: str
+    offered_label: str
+    channel: str = ""
+    deadline: str = ""
+    extension: str = ""
+    fee: str = ""
+    identity_rule: str = ""
+    delivery_format: str = ""
+    conditions: str = ""
+
+    def summary(self) -> str:
+        parts = [
+            (gettext("how: %(v)s"), self.channel), (gettext("within: %(v)s"), self.deadline),
+            (gettext("extension: %(v)s"), self.extension), (gettext("fee: %(v)s"), self.fee),
+            (gettext("identity: %(v)s"), self.identity_rule), (gettext("delivered as: %(v)s"), self.delivery_format),
+            (gettext("conditions: %(v)s"), self.conditions),
+        ]
+        details = "; ".join(label % {"v": value} for label, value in parts if value)
+        head = f"{self.right_label}: {self.offered_label}"
+        return f"{head} ({details})" if details else head
+
+
+@dataclass(frozen=True)
 class Party:
     """An organisation as the record names it: controller, joint controller or representative."""
 
@@ -85,6 +113,18 @@ class Party:
     applicable_law: str = ""
     rights_request_requirements: str = ""
     retention_policy_url: str = ""
+    roles: tuple[str, ...] = ()
+    group: str = ""
+    group_we_means: str = ""
+    region: str = ""
+    other_phones: tuple[str, ...] = ()
+    privacy_notice_url: str = ""
+    scope_exclusions: str = ""
+    stated_rights: tuple[RightItem, ...] = ()
+    offices: tuple[str, ...] = ()
+
+    def stated_right(self, right: str) -> RightItem | None:
+        return next((r for r in self.stated_rights if r.right == right), None)
 
     def summary(self) -> str:
         where = ", ".join(p for p in (self.postal_address, self.country) if p)
@@ -109,6 +149,19 @@ class VendorRef:
     dpf_certified: bool
     engaged_by: str
     dpa_in_place: bool = False
+    category_label: str = ""
+    company: str = ""
+
+    @property
+    def role_stated(self) -> bool:
+        return self.role != Vendor.Role.NOT_STATED
+
+    @property
+    def display_name(self) -> str:
+        """The service with its company where it has one: "Google Analytics (Google)"."""
+        if self.company and self.company not in self.name:
+            return f"{self.name} ({self.company})"
+        return self.name
 
     def contract(self) -> str:
         """Where the Art. 28(3) contract is: link, document, signature date; that one is stated to exist but is
@@ -136,6 +189,8 @@ class PurposeItem:
     provision_requirement_label: str
     consequence_of_not_providing: str
     retention_statement: str = ""  # only where the purpose's period differs from the activity's
+    legal_basis_not_stated: bool = False  # the organisation states none (apart from "not recorded yet")
+    legal_basis_as_stated: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,12 +213,17 @@ class RecipientItem:
     country_code: str
     country_is_eea: bool | None
     vendor: VendorRef | None
+    data_categories: tuple[str, ...] = ()
 
     def summary(self) -> str:
         who = self.name
         if self.vendor and self.description and self.description != self.vendor.name:
             who = f"{self.vendor.name} ({self.description})"
         text = f"{self.kind_label}: {who}" if who else self.kind_label
+        if self.vendor and not self.vendor.role_stated and self.kind != Recipient.Kind.SERVICE_PROVIDER:
+            text += " " + gettext("(role not stated)")
+        if self.data_categories:
+            text += " – " + gettext("receives: %(categories)s") % {"categories": ", ".join(self.data_categories)}
         return f"{text} [{self.country}]" if self.country else text
 
 
@@ -187,6 +247,8 @@ class TransferItem:
     tia_completed_on: date | None
     tia_link: str
     notes: str
+    destination_is_eea: bool = False
+    receiving_entity: str = ""  # an intra-group transfer: the group entity or office that receives it
 
     @property
     def is_exceptional(self) -> bool:
@@ -201,6 +263,11 @@ class TransferItem:
             country = gettext("Country not named: %(as_stated)s") % {"as_stated": self.destination_description}
         else:
             country = gettext("Country not named")
+        if self.destination_is_eea:
+            country += " " + gettext("(in the EEA: not a third country)")
+        if self.receiving_entity:
+            who = " / ".join(p for p in (who, gettext("received by %(entity)s") % {"entity": self.receiving_entity})
+                             if p)
         return country + (f": {who}" if who else "")
 
 
@@ -301,6 +368,16 @@ class ActivityItem:
     created_at: datetime
     updated_at: datetime
     annotations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    other_controllers: tuple[Party, ...] = ()
+    owner: str = ""
+    reviewer: str = ""
+    privacy_notice_url: str = ""
+    article22_exception_label: str = ""
+    dpa2018_schedule1_label: str = ""
+    other_impact_assessments: str = ""
+    breach_procedure_url: str = ""
+    retention_policy_adherence: str = ""
+    retention_policy_adherence_label: str = ""
 
     @property
     def is_processor_record(self) -> bool:
@@ -341,6 +418,15 @@ class ActivityItem:
                     description="", country=vendor.country, country_code="", country_is_eea=None, vendor=vendor,
                 )
         return self.recipients + tuple(providers.values())
+
+    def role_not_stated(self) -> tuple[VendorRef, ...]:
+        """Every vendor the activity uses whose role the organisation does not state, each once."""
+        seen: dict[str, VendorRef] = {}
+        candidates = [r.vendor for r in self.recipients] + [s.vendor for s in self.systems]
+        for vendor in candidates:
+            if vendor is not None and not vendor.role_stated and vendor.name not in seen:
+                seen[vendor.name] = vendor
+        return tuple(seen.values())
 
     def annotation(self, key: str) -> tuple[str, ...]:
         return tuple(self.annotations.get(key, ()))
@@ -408,8 +494,32 @@ def _contact(contact: PrivacyContact) -> Contact:
     )
 
 
-def _party(org: Organisation) -> Party:
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _right(right) -> RightItem:
+    return RightItem(
+        right=right.right, right_label=_label(right, "right"), offered=right.offered,
+        offered_label=_label(right, "offered"), channel=right.channel, deadline=right.deadline,
+        extension=right.extension, fee=right.fee, identity_rule=right.identity_rule,
+        delivery_format=right.delivery_format, conditions=right.conditions,
+    )
+
+
+def _office(office) -> str:
+    where = ", ".join(p for p in (office.city, office.region, office.country.name if office.country else "") if p)
+    name = office.name + (" " + gettext("(headquarters)") if office.is_headquarters else "")
+    return f"{name}: {where}" if where else name
+
+
+def _party(org: Organisation, *, full: bool = True) -> Party:
+    """`full`: with the cover page's relations (rights as stated, offices), prefetched by
+    `selectors.organisations_for_record()`; parties named inside an activity carry the rest."""
     country = org.country
+    role_labels = _labels(Organisation, "role", translation.get_language())
     return Party(
         name=org.name, trading_name=org.trading_name, registration_number=org.registration_number,
         postal_address=org.postal_address, country=country.name if country else "",
@@ -419,6 +529,12 @@ def _party(org: Organisation) -> Party:
         contacts=tuple(_contact(c) for c in org.contacts.all()),
         applicable_law=org.applicable_law, rights_request_requirements=org.rights_request_requirements,
         retention_policy_url=org.retention_policy_url,
+        roles=tuple(role_labels.get(r, r) for r in org.roles),
+        group=org.group.name if org.group_id else "", group_we_means=org.group.we_means if org.group_id else "",
+        region=org.region, other_phones=tuple(p.strip() for p in org.other_phones.splitlines() if p.strip()),
+        privacy_notice_url=org.privacy_notice_url, scope_exclusions=org.scope_exclusions,
+        stated_rights=tuple(_right(r) for r in org.stated_rights.all()) if full else (),
+        offices=tuple(_office(o) for o in org.offices.all()) if full else (),
     )
 
 
@@ -431,6 +547,8 @@ def _vendor(vendor: Vendor | None) -> VendorRef | None:
         has_dpa=vendor.has_dpa, dpa_signed_on=vendor.dpa_signed_on, dpa_url=vendor.dpa_url,
         dpa_document=_file_name(vendor.dpa_document), dpf_certified=vendor.dpf_certified,
         engaged_by=vendor.engaged_by.name if vendor.engaged_by else "", dpa_in_place=vendor.dpa_in_place,
+        category_label=_label(vendor, "category") if vendor.category else "",
+        company=vendor.company.name if vendor.company_id else "",
     )
 
 
@@ -443,6 +561,7 @@ def _recipient(recipient: Recipient) -> RecipientItem:
         country_code=recipient.country.code if recipient.country else "",
         country_is_eea=recipient.country.is_eea if recipient.country else None,
         vendor=_vendor(recipient.vendor),
+        data_categories=tuple(c.name for c in recipient.data_categories.all()),
     )
 
 
@@ -464,7 +583,16 @@ def _transfer(transfer: Transfer) -> TransferItem:
         derogation_label=_label(transfer, "derogation") if transfer.derogation else "",
         safeguard_document=transfer.safeguard_document, tia_completed_on=transfer.tia_completed_on,
         tia_link=transfer.tia_link, notes=transfer.notes,
+        destination_is_eea=destination.is_eea if destination else False,
+        receiving_entity=_receiving_entity(transfer),
     )
+
+
+def _receiving_entity(transfer: Transfer) -> str:
+    office, entity = transfer.receiving_office, transfer.receiving_organisation
+    if office is not None:
+        return f"{office.organisation.name}, {office.name}" + (f" ({office.country.name})" if office.country else "")
+    return entity.name if entity is not None else ""
 
 
 def _purpose(purpose) -> PurposeItem:
@@ -481,6 +609,7 @@ def _purpose(purpose) -> PurposeItem:
         ),
         consequence_of_not_providing=purpose.consequence_of_not_providing,
         retention_statement=purpose.retention_statement,
+        legal_basis_not_stated=purpose.legal_basis_not_stated, legal_basis_as_stated=purpose.legal_basis_as_stated,
     )
 
 
@@ -500,7 +629,20 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
         id=activity.pk, reference=activity.reference, name=activity.name, record_type=activity.record_type,
         status=activity.status, status_label=_label(activity, "status"),
         business_function=activity.business_function, description=activity.description,
-        joint_controllers=tuple(_party(o) for o in activity.joint_controllers.all()),
+        joint_controllers=tuple(_party(o, full=False) for o in activity.joint_controllers.all()),
+        other_controllers=tuple(_party(o, full=False) for o in activity.other_controllers.all()),
+        owner=_user_name(activity.owner), reviewer=_user_name(activity.reviewer),
+        privacy_notice_url=activity.privacy_notice_url,
+        article22_exception_label=_label(activity, "article22_exception") if activity.article22_exception else "",
+        dpa2018_schedule1_label=(
+            _label(activity, "dpa2018_schedule1_condition") if activity.dpa2018_schedule1_condition else ""
+        ),
+        other_impact_assessments=activity.other_impact_assessments,
+        breach_procedure_url=activity.breach_procedure_url,
+        retention_policy_adherence=activity.retention_policy_adherence,
+        retention_policy_adherence_label=(
+            _label(activity, "retention_policy_adherence") if activity.retention_policy_adherence else ""
+        ),
         joint_arrangement=activity.joint_arrangement, controllers_served=activity.controllers_served,
         subject_categories=tuple(
             SubjectCategoryItem(name=c.name, minimum_age=c.minimum_age, vulnerable=c.vulnerable)
@@ -567,7 +709,7 @@ def build_record(
     )
     return RegisterRecord(
         organisation=_party(organisation),
-        representative=_party(organisation.representative) if organisation.representative_id else None,
+        representative=_party(organisation.representative, full=False) if organisation.representative_id else None,
         generated_at=now or timezone.now(),
         activities=items,
         include_retired=include_retired,

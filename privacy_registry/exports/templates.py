@@ -34,7 +34,15 @@ from django.utils.functional import Promise
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article9Condition, LegalBasis, ProcessingActivity, Recipient, Transfer
+from ..models import (
+    Article9Condition,
+    LegalBasis,
+    PrivacyContact,
+    ProcessingActivity,
+    Recipient,
+    StatedRight,
+    Transfer,
+)
 from .record import (
     CONSENT_RECORDS,
     RETENTION_COMPLIANCE,
@@ -130,10 +138,12 @@ class Phrases:
     none: str | Promise = _("None")
     not_recorded: str | Promise = _("Not recorded")
     not_applicable: str | Promise = _("Not applicable")
+    not_stated: str | Promise = _("Not stated by the organisation")
 
 
 EN = Phrases()
-FR = Phrases(yes="Oui", no="Non", none="Aucun", not_recorded="Non renseigné", not_applicable="Sans objet")
+FR = Phrases(yes="Oui", no="Non", none="Aucun", not_recorded="Non renseigné", not_applicable="Sans objet",
+             not_stated="Non précisé par l'organisme")
 
 
 def _join(items, sep: str = LIST_SEP) -> str:
@@ -163,14 +173,26 @@ def _party_block(party: Party) -> str:
 
 
 def controller(row: Row) -> str:
-    return row.record.organisation.summary()
+    """The organisation keeping the record and, for an activity, the further controllers it names without
+    asserting Art. 26 (entities of one group)."""
+    text = row.record.organisation.summary()
+    if row.activity is not None and row.activity.other_controllers:
+        text += LINE_SEP + str(_("Further controllers (not stated to be joint, Art. 26): %(names)s") % {
+            "names": _join(p.summary() for p in row.activity.other_controllers),
+        })
+    return text
 
 
 def representative(row: Row, phrases: Phrases = EN) -> str:
+    """The representative and every contact it has (its DPO among them), each with its role."""
     record = row.record
     if record.representative is not None or record.representative_contacts:
-        lines = [record.representative.summary()] if record.representative else []
-        lines += [c.summary() for c in record.representative_contacts]
+        rep = record.representative
+        lines = [rep.summary()] if rep else []
+        own = record.organisation.contacts_with(PrivacyContact.Role.REPRESENTATIVE)
+        lines += [f"{c.role_label}: {c.summary()}" for c in own]
+        if rep is not None:
+            lines += [f"{c.role_label} ({rep.name}): {c.summary()}" for c in rep.contacts]
         return LINE_SEP.join(lines)
     if record.organisation.is_eea:
         if phrases is FR:
@@ -204,14 +226,25 @@ def purpose(row: Row, phrases: Phrases = EN) -> str:
     return _or(_join((p.description for p in row.purposes), LINE_SEP), phrases.not_recorded)
 
 
-def _basis_text(p: PurposeItem) -> str:
-    if not p.legal_basis:
-        return ""
-    return f"{p.legal_basis_label}: {p.legal_basis_detail}" if p.legal_basis_detail else p.legal_basis_label
+def _basis_text(p: PurposeItem, phrases: Phrases = EN) -> str:
+    """The mapped Art. 6(1) basis with its detail, the basis in the organisation's own words beside it; "not stated"
+    when the organisation is silent, which is not the same as "not recorded" (the register does not know yet)."""
+    as_stated = str(_("as stated: %(words)s") % {"words": p.legal_basis_as_stated}) if p.legal_basis_as_stated else ""
+    if p.legal_basis:
+        text = f"{p.legal_basis_label}: {p.legal_basis_detail}" if p.legal_basis_detail else p.legal_basis_label
+        return _join((text, as_stated), " – ")
+    if p.legal_basis_not_stated:
+        head = str(phrases.not_stated)
+        if as_stated:
+            return str(_("%(head)s as one Art. 6(1) basis; %(as_stated)s") % {"head": head, "as_stated": as_stated})
+        return head
+    if as_stated:
+        return _join((str(phrases.not_recorded), as_stated), " – ")
+    return ""
 
 
 def legal_basis(row: Row, phrases: Phrases = EN) -> str:
-    texts = [_basis_text(p) or str(phrases.not_recorded) for p in row.purposes]
+    texts = [_basis_text(p, phrases) or str(phrases.not_recorded) for p in row.purposes]
     return _or(_join(texts, LINE_SEP), phrases.not_recorded)
 
 
@@ -271,38 +304,62 @@ def _is_consent(p: PurposeItem) -> bool:
     return p.legal_basis == LegalBasis.CONSENT or p.article9_condition == Article9Condition.EXPLICIT_CONSENT
 
 
-def rights_for(p: PurposeItem, activity: ActivityItem) -> list[str]:
-    """The data subject's rights as the law attaches them to the basis (ICO "rights available to individuals").
+def derived_rights(p: PurposeItem, activity: ActivityItem) -> list[str]:
+    """The rights (StatedRight.Right values) the law attaches to the purpose's basis.
 
     Access, rectification, restriction and complaint always; erasure unless the basis is a legal obligation or
     a public task (Art. 17(3)(b)); portability only for consent or contract with automated processing
     (Art. 20(1)); objection for public task and legitimate interests (Art. 21(1)); withdrawal for consent
-    (Art. 7(3)); the Art. 22(3) safeguards where decisions are automated."""
+    (Art. 7(3)); the Art. 22 safeguards where decisions are automated. Empty when no basis is recorded."""
+    R = StatedRight.Right
     basis = p.legal_basis
     if not basis:
-        return [str(_("Not determinable: no legal basis recorded"))]
-    rights = [_("Access (Art. 15)"), _("Rectification (Art. 16)")]
+        return []
+    rights = [R.ACCESS, R.RECTIFICATION]
     if basis not in {LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK}:
-        rights.append(_("Erasure (Art. 17)"))
-    rights.append(_("Restriction (Art. 18)"))
+        rights.append(R.ERASURE)
+    rights.append(R.RESTRICTION)
     if basis in {LegalBasis.CONSENT, LegalBasis.CONTRACT} and activity.processed_by_automated_means:
-        rights.append(_("Data portability (Art. 20)"))
+        rights.append(R.PORTABILITY)
     if basis in {LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTERESTS}:
-        rights.append(_("Objection (Art. 21(1))"))
+        rights.append(R.OBJECTION)
     if _is_consent(p):
-        rights.append(_("Withdraw consent at any time (Art. 7(3))"))
+        rights.append(R.WITHDRAW_CONSENT)
     if activity.automated_decision_making:
-        rights.append(_("Human intervention, to express a view and to contest the decision (Art. 22(3))"))
-    rights.append(_("Complaint to a supervisory authority (Art. 77)"))
+        rights.append(R.AUTOMATED_DECISIONS)
+    rights.append(R.COMPLAINT)
     return [str(r) for r in rights]
+
+
+def rights_for(p: PurposeItem, activity: ActivityItem, organisation: Party | None = None) -> list[str]:
+    """The rights for the purpose: those the organisation states, as it states them; those the law attaches to
+    the basis that it does not state, marked "derived" (never passed off as the organisation's word)."""
+    stated = {r.right: r for r in organisation.stated_rights} if organisation is not None else {}
+    derived = derived_rights(p, activity)
+    texts = [str(_("%(summary)s (as stated)") % {"summary": r.summary()}) for r in stated.values()]
+    unstated = [str(StatedRight.Right(right).label) for right in derived if right not in stated]
+    if unstated:
+        texts.append(str(_("Derived from the legal basis, not stated by the organisation: %(rights)s") % {
+            "rights": ", ".join(unstated),
+        }))
+    if not derived:
+        texts.append(str(_("Not determinable: no legal basis recorded")))
+    return texts
 
 
 def rights_available(row: Row) -> str:
     if not row.purposes:
         return str(EN.not_recorded)
+    organisation = row.record.organisation
     if len(row.purposes) == 1:
-        return _join(rights_for(row.purposes[0], row.activity))
-    return _join((f"{p.description}: {_join(rights_for(p, row.activity))}" for p in row.purposes), LINE_SEP)
+        return _join(rights_for(row.purposes[0], row.activity, organisation))
+    return _join(
+        (f"{p.description}: {_join(rights_for(p, row.activity, organisation))}" for p in row.purposes), LINE_SEP
+    )
+
+
+def rights_as_stated(row: Row, phrases: Phrases = EN) -> str:
+    return _or(_join((r.summary() for r in row.record.organisation.stated_rights), LINE_SEP), phrases.not_recorded)
 
 
 def consent_record(row: Row) -> str:
@@ -312,6 +369,12 @@ def consent_record(row: Row) -> str:
 
 
 def schedule1_condition(row: Row) -> str:
+    if row.activity.dpa2018_schedule1_label:
+        return row.activity.dpa2018_schedule1_label
+    return derived_schedule1_condition(row)
+
+
+def derived_schedule1_condition(row: Row) -> str:
     """DPA 2018 s. 10: Art. 9(2)(b), (h), (i), (j) need a Schedule 1 Part 1 condition (paras 1-4, fixed by the
     Art. 9 condition), (g) a Part 2 condition (which one the register does not record); criminal offence data
     a Part 1, 2 or 3 condition (not recorded). Other Art. 9(2) conditions need none."""
@@ -377,12 +440,16 @@ def recipients(row: Row, phrases: Phrases = EN, kinds: set[str] | None = None) -
 
 
 def processor_contracts(row: Row) -> str:
-    processors = row.activity.processors()
-    if not processors:
+    """The contract of every processor; vendors whose role is not stated are named as such, never as processors."""
+    processors, unstated = row.activity.processors(), row.activity.role_not_stated()
+    lines = [f"{v.name}: {v.contract() or _('no contract on file')}" for v in processors]
+    if unstated:
+        lines.append(str(_("Role not stated (not recorded as processors): %(names)s") % {
+            "names": _join(v.display_name + (f" – {v.contract()}" if v.contract() else "") for v in unstated),
+        }))
+    if not lines:
         return str(_("Not applicable: no processor recorded"))
-    return _join(
-        (f"{v.name}: {v.contract() or _('no contract on file')}" for v in processors), LINE_SEP
-    )
+    return _join(lines, LINE_SEP)
 
 
 def third_countries(row: Row, phrases: Phrases = EN) -> str:
@@ -393,6 +460,10 @@ def safeguard(t: TransferItem) -> str:
     """The transfer's safeguard in words: the recorded mechanism or derogation, else what the destination's
     adequacy decision (and, where it covers certified recipients only, the recipient's certification) gives."""
     dpf = Transfer.Mechanism.DPF
+    if t.destination_is_eea:
+        return str(_("Not a third-country transfer: %(country)s is in the EEA (no Chapter V safeguard applies)") % {
+            "country": t.destination,
+        })
     if t.mechanism == Transfer.Mechanism.DEROGATION:
         text = t.derogation_label or str(_("Derogation (Art. 49): which one not recorded"))
     elif t.mechanism and t.mechanism != Transfer.Mechanism.ADEQUACY:
@@ -478,6 +549,10 @@ def automated_decisions(row: Row) -> str:
     if activity.profiling:
         kinds.append(str(_("profiling")))
     text = f"{EN.yes}: {', '.join(kinds)}"
+    if activity.article22_exception_label:
+        text += LINE_SEP + str(_("exception relied on: %(exception)s") % {
+            "exception": activity.article22_exception_label,
+        })
     return f"{text}{LINE_SEP}{activity.automated_logic}" if activity.automated_logic else text
 
 
@@ -497,7 +572,9 @@ def dpia_link(row: Row) -> str:
 
 
 def dpia_summary(row: Row) -> str:
-    return _join((dpia_required(row), dpia_progress(row), row.activity.dpia_link))
+    other = row.activity.other_impact_assessments
+    other = str(_("other assessments: %(text)s") % {"text": other}) if other else ""
+    return _join((dpia_required(row), dpia_progress(row), row.activity.dpia_link, other))
 
 
 def breach_occurred(row: Row) -> str:
@@ -506,13 +583,33 @@ def breach_occurred(row: Row) -> str:
 
 
 def breach_records(row: Row) -> str:
+    procedure = row.activity.breach_procedure_url
+    procedure = str(_("breach procedure: %(url)s") % {"url": procedure}) if procedure else ""
     if not row.activity.incidents:
-        return str(_("Not applicable: no breach recorded"))
-    return _join((i.summary() for i in row.activity.incidents), LINE_SEP)
+        return _join((str(_("Not applicable: no breach recorded")), procedure), LINE_SEP)
+    return _join([*(i.summary() for i in row.activity.incidents), procedure], LINE_SEP)
+
+
+def breaches(row: Row) -> str:
+    return _join((breach_occurred(row), breach_records(row)), LINE_SEP)
 
 
 def retention_compliance(row: Row) -> str:
-    return _join(row.activity.annotation(RETENTION_COMPLIANCE), LINE_SEP)
+    """The activity's own answer where the register records one (and the reason when not), then what the
+    retention app knows of enforcement (RETENTION_COMPLIANCE)."""
+    activity = row.activity
+    lines = []
+    if activity.retention_policy_adherence:
+        lines.append(activity.retention_policy_adherence_label)
+    return _or(_join([*lines, *activity.annotation(RETENTION_COMPLIANCE)], LINE_SEP), EN.not_recorded)
+
+
+def owner(row: Row, phrases: Phrases = EN) -> str:
+    activity = row.activity
+    text = activity.owner
+    if activity.reviewer:
+        text = _join((text, str(_("reviewer: %(name)s") % {"name": activity.reviewer})))
+    return _or(text, phrases.not_recorded)
 
 
 def retention_policy_link(row: Row, phrases: Phrases = EN) -> str:
@@ -586,16 +683,29 @@ def _cover(phrases: Phrases = EN) -> tuple[Column, ...]:
         Column(_("E-mail"), org("email"), S),
         Column(_("Telephone"), org("phone"), S),
         Column(_("Website"), org("website"), S),
-        Column(_("Role"), org("role_label"), S),
+        Column(_("Role"), lambda row: _join(row.record.organisation.roles), S, "Organisation.role and other_roles"),
+        Column(_("Group (who “we” means)"), group, S, "Organisation.group, CorporateGroup.we_means"),
+        Column(_("Offices"), lambda row: _join(row.record.organisation.offices, LINE_SEP), S, "Office"),
+        Column(_("Further phone numbers"), lambda row: _join(row.record.organisation.other_phones), S),
+        Column(_("Privacy notice"), org("privacy_notice_url"), S),
+        Column(_("What the notice does not cover"), org("scope_exclusions"), T),
         Column(_("Lead supervisory authority"), org("lead_authority"), S),
         Column(_("Representative (Art. 27)"), lambda row: representative(row, phrases), S),
         Column(_("Data protection officer (Art. 37)"), lambda row: dpo(row, phrases), S),
         Column(_("Other privacy contacts"), other_contacts, S),
         Column(_("Data protection law applied beside the GDPR"), org("applicable_law"), T),
         Column(_("What a rights request must include"), org("rights_request_requirements"), T),
+        Column(_("Rights as stated"), lambda row: rights_as_stated(row, phrases), S, "StatedRight"),
         Column(_("Retention and erasure policy"), lambda row: retention_policy_link(row, phrases), S),
         Column(_("Date of the record"), lambda row: row.record.date.isoformat(), S),
     )
+
+
+def group(row: Row) -> str:
+    organisation = row.record.organisation
+    if not organisation.group:
+        return ""
+    return f"{organisation.group}: {organisation.group_we_means}" if organisation.group_we_means else organisation.group
 
 
 CNIL_COVER = (
@@ -608,6 +718,10 @@ CNIL_COVER = (
     Column("Représentant (art. 27 RGPD)", _fr(representative), S),
     Column("Délégué à la protection des données (DPO)", _fr(dpo), S),
     Column("Autres contacts", other_contacts, S),
+    Column("Rôles", lambda row: _join(row.record.organisation.roles), S),
+    Column("Groupe", group, S),
+    Column("Établissements", lambda row: _join(row.record.organisation.offices, LINE_SEP), S),
+    Column("Droits tels que déclarés", lambda row: rights_as_stated(row, FR), S),
     Column("Droit national appliqué en plus du RGPD", lambda row: row.record.organisation.applicable_law, T),
     Column("Pièces et modalités demandées pour exercer ses droits",
            lambda row: row.record.organisation.rights_request_requirements, T),
@@ -626,8 +740,9 @@ EXTERNAL = {
 PROCESSORS = {Recipient.Kind.PROCESSOR}
 
 RETENTION_NOTE = (
-    "Purpose.retention_statement where a purpose has its own, else ProcessingActivity.retention_statement; "
-    "structured once the retention app registers RETENTION_RULES"
+    "every RetentionRule of the activity in words (period, start, action, backups), contributed by the retention "
+    "app's RETENTION_RULES annotator; after it the period as stated (Purpose.retention_statement where a purpose "
+    "has its own, else ProcessingActivity.retention_statement)"
 )
 
 ART30 = Template(
@@ -644,6 +759,7 @@ ART30 = Template(
             Column(_("Description"), description, T),
             Column(_("Status"), activity_status, S),
             Column(_("Business function"), business_function, T),
+            Column(_("Owner (data steward)"), owner, S, "ProcessingActivity.owner, reviewer"),
             Column(_("(a) Controller"), controller, S),
             Column(_("(a) Joint controllers"), joint_controllers, S, "ProcessingActivity.joint_controllers"),
             Column(_("(a) Representative"), representative, S),
@@ -658,7 +774,7 @@ ART30 = Template(
             Column(_("(e) Transfers to third countries or international organisations"), third_countries, S),
             Column(_("(e) Safeguards, incl. documentation for Art. 49(1) second-subparagraph transfers"),
                    safeguards, S),
-            Column(_("(f) Envisaged time limits for erasure"), retention, T, RETENTION_NOTE),
+            Column(_("(f) Envisaged time limits for erasure"), retention, S, RETENTION_NOTE),
             Column(_("(g) Technical and organisational security measures (Art. 32(1))"), security_measures, S),
         )),
         Sheet("processor", _("Processor record (Art. 30(2))"), PROCESSOR, False, (
@@ -672,6 +788,7 @@ ART30 = Template(
             Column(_("(a) Data protection officer"), dpo, S),
             Column(_("(b) Categories of processing carried out on behalf of each controller"),
                    categories_of_processing, T),
+            Column(_("Owner (data steward)"), owner, S),
             Column(_("(c) Transfers to third countries or international organisations"), third_countries, S),
             Column(_("(c) Safeguards, incl. documentation for Art. 49(1) second-subparagraph transfers"),
                    safeguards, S),
@@ -689,7 +806,10 @@ ICO = Template(
     cover=_cover(),
     sheets=(
         Sheet("controller", _("Controller (Art. 30(1))"), CONTROLLER, True, (
+            Column(_("Processing activity"), activity_name, T, "not one of the ICO's columns A-AD: added so "
+                   "each row names its activity"),
             Column(_("Business function"), business_function, T),
+            Column(_("Owner (data steward)"), owner, S, "not one of the ICO's columns A-AD: ProcessingActivity.owner"),
             Column(_("Purpose of processing"), purpose, T),
             Column(_("Name and contact details of joint controller (if applicable)"), joint_controllers, S),
             Column(_("Categories of individuals"), subject_categories, S),
@@ -704,7 +824,7 @@ ICO = Template(
             Column(_("Safeguards for exceptional transfers of personal data to third countries or international "
                      "organisations (if applicable)"), safeguards, S, "Transfer.mechanism / derogation / "
                    "safeguard_document; Country adequacy"),
-            Column(_("Retention schedule (if possible)"), retention, T, RETENTION_NOTE),
+            Column(_("Retention schedule (if possible)"), retention, S, RETENTION_NOTE),
             Column(_("General description of technical and organisational security measures (if possible)"),
                    security_measures, S),
             Column(_("Article 6 lawful basis for processing personal data"), legal_basis, S),
@@ -726,17 +846,20 @@ ICO = Template(
             Column(_("Has a personal data breach occurred?"), breach_occurred, S, "Incident.activities"),
             Column(_("Link to record of personal data breach"), breach_records, S),
             Column(_("Data Protection Act 2018 Schedule 1 Condition for processing"), schedule1_condition, S,
-                   "derived from the Art. 9(2) condition (DPA 2018 s. 10); the Part 2 paragraph for (g) and the "
-                   "condition for criminal offence data would need Purpose.dpa2018_schedule1_condition"),
+                   "ProcessingActivity.dpa2018_schedule1_condition; without it, derived from the Art. 9(2) "
+                   "condition (DPA 2018 s. 10)"),
             Column(_("GDPR Article 6 lawful basis for processing"), legal_basis, S),
             Column(_("Link to retention and erasure policy document"), retention_policy_link, S,
                    "Organisation.retention_policy_url"),
             Column(_("Is personal data retained and erased in accordance with the policy document?"),
-                   retention_compliance, N, "answered once the retention app registers RETENTION_COMPLIANCE"),
+                   retention_compliance, S, "ProcessingActivity.retention_policy_adherence, then the retention "
+                   "app's enforcement (RETENTION_COMPLIANCE: enabled rules)"),
             Column(_("Reasons for not adhering to policy document (if applicable)"), retention_policy_deviation, T,
                    "ProcessingActivity.retention_policy_deviation (free text by nature)"),
         )),
         Sheet("processor", _("Processor (Art. 30(2))"), PROCESSOR, False, (
+            Column(_("Processing activity"), activity_name, T),
+            Column(_("Owner (data steward)"), owner, S),
             Column(_("Name and contact details of controller"), controllers_served, T,
                    "ProcessingActivity.controllers_served (free text)"),
             Column(_("Name and contact details of controller's representative (if applicable)"), not_held, N,
@@ -764,6 +887,7 @@ DPC = Template(
         Sheet("controller", _("Controller RoPA"), CONTROLLER, True, (
             Column(_("Business function / department"), business_function, T),
             Column(_("Processing activity"), activity_name, T),
+            Column(_("Owner (data steward)"), owner, S),
             Column(_("Purpose of the processing"), purpose, T),
             Column(_("Name and contact details of joint controller(s)"), joint_controllers, S),
             Column(_("Categories of data subjects"), subject_categories, S),
@@ -774,18 +898,26 @@ DPC = Template(
             Column(_("Processors engaged and contract in place"), processor_contracts, S),
             Column(_("Third countries or international organisations transferred to"), third_countries, S),
             Column(_("Transfer safeguards (incl. documentation of suitable safeguards, Art. 49(1))"), safeguards, S),
-            Column(_("Envisaged time limits for erasure"), retention, T, RETENTION_NOTE),
+            Column(_("Envisaged time limits for erasure"), retention, S, RETENTION_NOTE),
             Column(_("General description of technical and organisational security measures"),
                    security_measures, S),
             Column(_("Legal basis (Art. 6)"), legal_basis, S),
+            Column(_("Legitimate interests pursued (if applicable)"), legitimate_interests, T,
+                   "Purpose.legitimate_interest (free text by nature); 'not applicable' derived from the basis"),
+            Column(_("Legitimate interests assessment (if applicable)"), lia_link, S),
             Column(_("Condition for special category data (Art. 9)"), article9_condition, S),
             Column(_("Authority for criminal offence data (Art. 10)"), article10_basis, T,
                    "Purpose.article10_basis (the law relied on: free text by nature)"),
             Column(_("Source of the personal data"), data_sources, S),
             Column(_("Location of the personal data (systems, hosting countries)"), location, S),
             Column(_("Data protection impact assessment"), dpia_summary, S),
+            Column(_("Automated decision-making, including profiling"), automated_decisions, S),
+            Column(_("Personal data breaches"), breaches, S, "Incident.activities; ProcessingActivity."
+                   "breach_procedure_url"),
         )),
         Sheet("processor", _("Processor RoPA"), PROCESSOR, False, (
+            Column(_("Processing activity"), activity_name, T),
+            Column(_("Owner (data steward)"), owner, S),
             Column(_("Name and contact details of each controller"), controllers_served, T),
             Column(_("Controller's representative"), not_held, N,
                    "needs the served controllers as Organisation rows"),
@@ -798,6 +930,25 @@ DPC = Template(
         )),
     ),
 )
+
+def cnil_legitimate_interests(row: Row) -> str:
+    if not any(p.legal_basis == LegalBasis.LEGITIMATE_INTERESTS for p in row.purposes):
+        return "Sans objet : la base légale n'est pas l'intérêt légitime (art. 6(1)(f))"
+    return legitimate_interests(row)
+
+
+def cnil_lia(row: Row) -> str:
+    if not any(p.legal_basis == LegalBasis.LEGITIMATE_INTERESTS for p in row.purposes):
+        return "Sans objet : la base légale n'est pas l'intérêt légitime (art. 6(1)(f))"
+    return lia_link(row)
+
+
+def cnil_automated(row: Row) -> str:
+    activity = row.activity
+    if not (activity.automated_decision_making or activity.profiling):
+        return "Non"
+    return automated_decisions(row)
+
 
 CNIL = Template(
     key="cnil",
@@ -818,22 +969,32 @@ CNIL = Template(
             Column("Délégué à la protection des données (DPO)", _fr(dpo), S),
             Column("Nom et coordonnées du responsable conjoint du traitement", _fr(joint_controllers), S),
             Column("Nom du logiciel ou de l'application", _fr(systems), S),
+            Column("Responsable de l'activité (pilote)", _fr(owner), S),
             Column("Objectifs poursuivis (finalités)", _fr(purpose), T),
+            Column("Base légale (art. 6 RGPD)", _fr(legal_basis), S),
+            Column("Intérêt légitime poursuivi", cnil_legitimate_interests, T,
+                   "Purpose.legitimate_interest (free text by nature); 'sans objet' derived from the basis"),
+            Column("Mise en balance des intérêts (LIA)", cnil_lia, S),
+            Column("Source des données", _fr(data_sources), S),
             Column("Catégories de personnes concernées", _fr(subject_categories), S),
             Column("Catégories de données collectées", _fr(data_categories), S,
                    "category names; mapping to the CNIL's fixed checkboxes would need "
                    "PersonalDataCategory.cnil_family (choices)"),
             Column("Des données sensibles sont-elles traitées ?", lambda row: _sensitive_fr(row), S),
-            Column("Durées de conservation des catégories de données", _fr(retention), T, RETENTION_NOTE),
+            Column("Durées de conservation des catégories de données", _fr(retention), S, RETENTION_NOTE),
             Column("Destinataires internes", lambda row: recipients(row, FR, INTERNAL), S),
             Column("Organismes externes", lambda row: recipients(row, FR, EXTERNAL), S),
             Column("Sous-traitants", lambda row: recipients(row, FR, PROCESSORS), S),
             Column("Transferts des données hors UE", cnil_transfers, S),
             Column("Mesures de sécurité", _fr(security_measures), S,
                    "measure names by kind; the CNIL's fixed checkboxes would need SecurityMeasure.cnil_family"),
+            Column("Décision automatisée, profilage", cnil_automated, S),
+            Column("Analyse d'impact (AIPD)", dpia_summary, S),
+            Column("Violations de données", breaches, S),
         )),
         Sheet("processor", "Registre du sous-traitant", PROCESSOR, False, (
             Column("Catégories de traitements effectués pour le compte du responsable", categories_of_processing, T),
+            Column("Responsable de l'activité (pilote)", _fr(owner), S),
             Column("Responsable(s) de traitement pour le compte duquel le sous-traitant agit",
                    _fr(controllers_served), T),
             Column("Représentant du responsable de traitement", not_held, N,
