@@ -12,6 +12,7 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         from privacy_registry import dashboard as registry_dashboard
         from privacy_registry import demo
+        from privacy_registry.exports import record as register_exports
         from subjects.personal_data import Scrub, declare
 
         from . import (
@@ -22,6 +23,7 @@ class RetentionConfig(AppConfig):
         )
         from . import dashboard as retention_dashboard
         from . import demo as retention_demo
+        from . import exports as retention_exports
 
         # A hold's reason may name the person ("claim by …"): it goes when the subject is erased. A subject
         # under an active hold is never erased, so this only ever reaches released holds.
@@ -42,6 +44,9 @@ class RetentionConfig(AppConfig):
             not_personal=["kind", "channel", "status", "last_error"],
         )
         demo.register("retention", retention_demo.load)
+        # Art. 30(1)(f) in every export: each activity's rules in words, and whether they are enforced (ICO).
+        register_exports.register_annotator(register_exports.RETENTION_RULES, retention_exports.rules_in_words)
+        register_exports.register_annotator(register_exports.RETENTION_COMPLIANCE, retention_exports.compliance)
         # A failed or stuck sweep run at the top of the admin dashboard.
         registry_dashboard.register("retention.sweep", retention_dashboard.sweep_alerts)
 

@@ -5,6 +5,7 @@
   is R011's finding, not this one; a processor's record (Art. 30(2)) keeps what its controller decides.
 - RET002: a rule entered as the statement reads, which cannot be enforced as written: no start date, no
   period, or blocked data with no period after which it is erased.
+- RET004: a rule whose start nobody has recorded yet (trigger "not yet recorded"), reported apart from RET002.
 - RET003: a rule whose period (or second period) is longer than a hundred years (``PERIOD_LIMITS``), saved
   before the bound or written past validation: the sweep cannot compute it and passes it over every night.
   Reported whatever the activity's status.
@@ -86,5 +87,26 @@ def rule_period_out_of_range(scope: Scope) -> Iterable[Finding]:
     for rule in rules:
         yield scope.finding(
             rule, message % {"activity": rule.activity.name, **limits},
+            organisation_id=rule.activity.organisation_id, activity_id=rule.activity_id,
+        )
+
+
+@register("RET004", severity=Severity.WARNING, title=_("Retention rule whose start is not recorded yet"))
+def rule_start_not_recorded(scope: Scope) -> Iterable[Finding]:
+    """Apart from RET002 (the statement gives no start: the organisation's gap), a rule whose start nobody has
+    recorded yet is the register's own gap: look the statement up and choose its start (or "not stated")."""
+    rules = (
+        RetentionRule.objects.filter(trigger=RetentionRule.Trigger.NOT_RECORDED, activity__in=scope.activities())
+        .select_related("activity")
+        .only("pk", "activity__name", "activity__organisation_id")
+        .order_by("pk")
+    )
+    message = gettext(
+        "A retention rule of “%(activity)s” has no start recorded yet: record the date it counts from, or "
+        "mark that the statement gives none."
+    )
+    for rule in rules:
+        yield scope.finding(
+            rule, message % {"activity": rule.activity.name},
             organisation_id=rule.activity.organisation_id, activity_id=rule.activity_id,
         )

@@ -282,6 +282,14 @@ def _receipt(template: dict[str, dict[str, Any]], action: str, counts: Counter, 
     return {"action": str(action), "tables": {t: {"rows": counts[t], **spec} for t, spec in template.items()}}
 
 
+def _backups(rule: RetentionRule | None) -> dict[str, str]:
+    """The rule's backup exception for the receipt: erased data that stays in backups until they expire, used for
+    nothing else (the organisation's words, never a value of the subject's)."""
+    if rule is None or not rule.backup_exception:
+        return {}
+    return {"backups": rule.backup_exception}
+
+
 def _restrict_receipt() -> dict[str, Any]:
     return {
         "action": str(Action.RESTRICT),
@@ -426,7 +434,7 @@ def subject_erase(
     # After the live rows, so the rows the saves and deletions just wrote are scrubbed (or deleted) too.
     _scrub_history(steps, [subject.pk])
 
-    receipt = _receipt(receipt_template(steps), action, counts, suppressed=len(digests))
+    receipt = {**_receipt(receipt_template(steps), action, counts, suppressed=len(digests)), **_backups(rule)}
     [record] = _records(
         [subject.pk], action=action, reason=reason, rule=rule, run=None, actor=actor, request_ref=request_ref,
         receipts={subject.pk: receipt}, now=now,
@@ -531,7 +539,10 @@ def subjects_erase(
             declaration.apply(live, extra=extra)
     _scrub_history(steps, ids)
     template = receipt_template(steps)
-    receipts = {pk: _receipt(template, action, counts[pk], suppressed=len(digests.get(pk, {}))) for pk in ids}
+    receipts = {
+        pk: {**_receipt(template, action, counts[pk], suppressed=len(digests.get(pk, {}))), **_backups(rule)}
+        for pk in ids
+    }
     records = _records(
         ids, action=action, reason=reason, rule=rule, run=run, actor=actor, request_ref=request_ref,
         receipts=receipts, now=now,
@@ -699,13 +710,13 @@ def _subjects_erase_in_database(
     with_sql.append(
         f"ins AS (INSERT INTO {record_table} (subject_id, erased_at, action, reason, rule_id, run_id, actor_id, "
         "request_ref, receipt) SELECT sid, %s, %s, %s, %s, %s, %s, %s, "
-        f"jsonb_build_object('action', %s, 'tables', jsonb_build_object({', '.join(receipt_parts)})) "
+        f"jsonb_build_object('action', %s, 'tables', jsonb_build_object({', '.join(receipt_parts)})) || %s::jsonb "
         # Sorted before the receipts are built: sorting the narrow counts stays in memory where sorting the built
         # receipts (about 2 kB each) would spill to disk at a few thousand subjects a batch.
         "FROM (SELECT * FROM counts ORDER BY sid) AS counts RETURNING id, subject_id)"
     )
     params += [now, str(action), str(reason), getattr(rule, "pk", None), getattr(run, "pk", None),
-               getattr(user, "pk", None), request_ref, str(action), *receipt_params]
+               getattr(user, "pk", None), request_ref, str(action), *receipt_params, json.dumps(_backups(rule))]
     query = (
         "WITH " + ", ".join(with_sql)
         + " SELECT (SELECT array_agg(id ORDER BY subject_id) FROM ins), "

@@ -75,18 +75,21 @@ class Phase(models.TextChoices):
 
 class RetentionRule(models.Model):
     class Trigger(models.TextChoices):
-        # Values are the subjects.Engagement date fields the clock counts from.
+        # Values are the subjects.Engagement date fields the clock counts from; the last three are not dates.
         COLLECTED = "collected_on", _("collected")
         LAST_CONTACT = "last_contact_on", _("last contact or activity")
         RELATIONSHIP_ENDED = "relationship_ended_on", _("relationship ended")
         UNSUBSCRIBED = "unsubscribed_on", _("unsubscribed or consent withdrawn")
-        LAST_EVENT = "last_event_on", _("last event attended")
+        LAST_EVENT = "last_event_on", _("last event registered for or attended")
         LAST_SERVICE = "last_service_on", _("last service delivered")
         NOT_STATED = "not_stated", _("not stated (cannot be enforced as written)")
+        EVENT = "event", _("an event (named below), not a date")
+        NOT_RECORDED = "", _("not yet recorded")
 
     class Action(models.TextChoices):
         ERASE = "erase", _("erase (Art. 17)")
         ANONYMISE = "anonymise", _("anonymise (identity scrubbed, statistics kept)")
+        ERASE_OR_ANONYMISE = "erase_or_anonymise", _("erase or anonymise (either, as stated; the sweep erases)")
         RESTRICT_THEN_ERASE = "restrict_then_erase", _("restrict (block, Art. 18), then erase after a second period")
 
     activity = models.ForeignKey(
@@ -111,8 +114,14 @@ class RetentionRule(models.Model):
     )
     period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices, default=PeriodUnit.YEARS)
     trigger = models.CharField(
-        _("counted from"), max_length=30, choices=Trigger.choices,
-        help_text=_("The engagement date the period starts from. 'Not stated' when the statement gives none."),
+        _("counted from"), max_length=30, choices=Trigger.choices, blank=True,
+        help_text=_("The engagement date the period starts from. 'Not stated' when the statement gives none "
+                    "(the rule is then kept disabled); 'not yet recorded' while nobody has looked."),
+    )
+    trigger_event = models.CharField(
+        _("triggering event"), max_length=300, blank=True,
+        help_text=_("For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. "
+                    "The sweep does not act on it: the erasure is made when the event is handled."),
     )
     action = models.CharField(_("then"), max_length=30, choices=Action.choices, default=Action.ERASE)
     second_period_amount = models.PositiveIntegerField(
@@ -129,6 +138,11 @@ class RetentionRule(models.Model):
     statement = models.TextField(
         _("statement as written"), blank=True, help_text=_("The organisation's own words, quoted."),
     )
+    backup_exception = models.CharField(
+        _("kept in backups"), max_length=300, blank=True,
+        help_text=_("When erased data stays in backups until they expire and is used for nothing else, say so "
+                    "(e.g. 'until backups expire after 35 days'): the erasure receipt repeats it."),
+    )
     enabled = models.BooleanField(
         _("enabled"), default=True, help_text=_("Only enabled rules are enforced by the sweep."),
     )
@@ -143,7 +157,9 @@ class RetentionRule(models.Model):
         constraints = [
             # A rule with no start date or no period cannot be enforced: enabling it would be a pretence.
             models.CheckConstraint(
-                condition=Q(enabled=False) | (~Q(trigger="not_stated") & Q(period_amount__isnull=False)),
+                condition=Q(enabled=False) | (
+                    ~Q(trigger__in=["not_stated", "", "event"]) & Q(period_amount__isnull=False)
+                ),
                 name="retention_rule_enabled_is_enforceable",
             ),
         ]
@@ -164,11 +180,20 @@ class RetentionRule(models.Model):
 
     @property
     def has_start(self) -> bool:
-        return self.trigger != self.Trigger.NOT_STATED
+        """Whether the period starts from a date the sweep can read (an Engagement date)."""
+        return self.trigger not in {self.Trigger.NOT_STATED, self.Trigger.NOT_RECORDED, self.Trigger.EVENT}
+
+    @property
+    def is_event_triggered(self) -> bool:
+        return self.trigger == self.Trigger.EVENT
 
     @property
     def unenforceable_reason(self) -> str:
         """Why the statement cannot be enforced as written ("" when it can, at least in part)."""
+        if self.is_event_triggered:
+            return ""  # erased when the event is handled, not by the sweep
+        if self.trigger == self.Trigger.NOT_RECORDED:
+            return str(_("the date the period starts from is not recorded yet"))
         if not self.has_start:
             return str(_("the statement gives no date the period starts from"))
         if self.period_amount is None:
@@ -190,6 +215,7 @@ class RetentionRule(models.Model):
             if self.second_period is not None:
                 steps.insert(0, (Phase.FINAL, ErasureRecord.Action.ERASE))
             return steps
+        # "Erase or anonymise" is met by either: the sweep erases, which leaves nothing behind.
         action = ErasureRecord.Action.ANONYMISE if self.action == self.Action.ANONYMISE else ErasureRecord.Action.ERASE
         return [(Phase.FINAL, action)]
 
@@ -220,6 +246,10 @@ class RetentionRule(models.Model):
         return candidate
 
     def describe(self) -> str:
+        if self.is_event_triggered:
+            return str(_("when %(event)s: %(action)s") % {
+                "event": self.trigger_event or _("the event occurs"), "action": self.get_action_display(),
+            })
         if not self.has_start or self.period is None:
             return str(_("not enforceable as written"))
         words = {"period": self.period, "trigger": self.get_trigger_display(), "action": self.get_action_display()}
@@ -249,13 +279,27 @@ class RetentionRule(models.Model):
                 ) % {"days": PERIOD_LIMITS[PeriodUnit.DAYS], "months": PERIOD_LIMITS[PeriodUnit.MONTHS],
                      "years": PERIOD_LIMITS[PeriodUnit.YEARS]}
         if self.enabled and not self.has_start:
-            errors["enabled"] = _("A rule with no start date cannot be enforced: leave it disabled.")
+            # A statement with no start is entered as it reads and kept for the record: disabled, never a failed
+            # save (RET002 reports it). An event-triggered rule is acted on when the event is handled.
+            self.enabled = False
+        if self.is_event_triggered and not self.trigger_event:
+            errors["trigger_event"] = _("Name the event that triggers the erasure.")
+        if self.is_event_triggered and self.period_amount is None:
+            errors["period_amount"] = _("Give the time allowed after the event (0: at once).")
         if self.has_start and self.period_amount is None:
             errors["period_amount"] = _("Give the period, or set 'counted from' to 'not stated'.")
         if self.action != self.Action.RESTRICT_THEN_ERASE and self.second_period_amount is not None:
             errors["second_period_amount"] = _("Only 'restrict, then erase' has a second period.")
         if errors:
             raise ValidationError(errors)
+
+
+# The triggers that name a subjects.Engagement date field: the sweep counts from these. The others (not stated, an
+# event, not yet recorded) are not dates.
+DATE_TRIGGERS: tuple[str, ...] = tuple(
+    t.value for t in RetentionRule.Trigger
+    if t not in {RetentionRule.Trigger.NOT_STATED, RetentionRule.Trigger.EVENT, RetentionRule.Trigger.NOT_RECORDED}
+)
 
 
 class LegalHold(models.Model):

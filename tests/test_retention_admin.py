@@ -43,16 +43,18 @@ def test_compliance_adds_a_rule_and_the_history_says_who_and_why(compliance_clie
 
 
 def test_a_rule_with_no_start_date_cannot_be_enabled_in_the_admin(dpo_client):
+    # Issue 16: saved as the statement reads, disabled, rather than refused (a failed save made users invent a start).
     activity = f.ProcessingActivityFactory()
     response = dpo_client.post(reverse("admin:retention_retentionrule_add"), _rule_form(activity, trigger="not_stated"))
-    assert response.status_code == 200 and "cannot be enforced" in response.content.decode()
-    assert not RetentionRule.objects.exists()
+    assert response.status_code == 302
+    rule = RetentionRule.objects.get()
+    assert rule.enabled is False and rule.is_swept is False
 
     response = dpo_client.post(
         reverse("admin:retention_retentionrule_add"), _rule_form(activity, trigger="not_stated", enabled=""),
     )
     assert response.status_code == 302
-    assert RetentionRule.objects.get().is_swept is False
+    assert not RetentionRule.objects.filter(enabled=True).exists()
 
 
 def test_dpo_places_and_releases_a_hold(dpo_client):

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from retention import selectors
-from retention.models import Period, PeriodUnit, Phase, RetentionRule
+from retention.models import DATE_TRIGGERS, Period, PeriodUnit, Phase, RetentionRule
 from tests import factories as f
 
-TRIGGERS = [t for t in RetentionRule.Trigger if t != RetentionRule.Trigger.NOT_STATED]
+TRIGGERS = list(DATE_TRIGGERS)  # the Engagement date fields a rule can count from
 
 
 @pytest.mark.parametrize(
@@ -78,7 +77,7 @@ def test_cutoff_is_the_last_trigger_date_due_on_each_day_around_month_ends_and_l
 def test_engagement_is_due_on_the_day_its_period_ends_for_each_trigger(trigger, trigger_date, amount, unit, due_day):
     activity = f.ProcessingActivityFactory()
     rule = f.RetentionRuleFactory(activity=activity, trigger=trigger, period_amount=amount, period_unit=unit)
-    dates = dict.fromkeys(RetentionRule.Trigger.values[:-1])  # every trigger field empty…
+    dates = dict.fromkeys(DATE_TRIGGERS)  # every trigger field empty…
     dates[trigger] = trigger_date  # …but the one the rule counts from
     engagement = f.EngagementFactory(activity=activity, subject__organisation=activity.organisation, **dates)
 
@@ -91,9 +90,9 @@ def test_engagement_is_due_on_the_day_its_period_ends_for_each_trigger(trigger, 
 
 
 def test_not_stated_rules_have_no_cutoff_and_cannot_be_enabled():
+    # Entered as the statement reads: kept disabled, without a failed save (issue 16).
     rule = _rule(trigger=RetentionRule.Trigger.NOT_STATED, period_amount=10, enabled=True)
-    with pytest.raises(ValidationError) as error:
-        rule.clean()
-    assert "enabled" in error.value.message_dict
+    rule.clean()
+    assert rule.enabled is False
     assert rule.unenforceable_reason and not rule.is_swept
     assert _rule(period_amount=2).unenforceable_reason == ""
