@@ -120,7 +120,8 @@ def full_register() -> m.Organisation:
 
     served = f.OrganisationFactory(name="Client Ltd", slug="client", country=country("GB"))
     payroll = f.ProcessingActivityFactory(
-        organisation=org, name="Payroll for clients", record_type=m.ProcessingActivity.RecordType.PROCESSOR,
+        organisation=org, name="Payroll for clients", reference="FJ-P1",
+        record_type=m.ProcessingActivity.RecordType.PROCESSOR,
         controllers_served="Client Ltd", owner=owner, description="Payslips.",
     )
     del served

@@ -736,6 +736,8 @@ INTERNAL = {Recipient.Kind.INTERNAL}
 EXTERNAL = {
     Recipient.Kind.GROUP, Recipient.Kind.THIRD_PARTY, Recipient.Kind.AUTHORITY, Recipient.Kind.BUYER,
     Recipient.Kind.PUBLIC,
+    # A service provider whose role is not stated is an outside body, not (as far as is known) a sous-traitant.
+    Recipient.Kind.SERVICE_PROVIDER,
 }
 PROCESSORS = {Recipient.Kind.PROCESSOR}
 
