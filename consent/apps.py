@@ -24,11 +24,13 @@ class ConsentConfig(AppConfig):
 
         blank = Scrub.fixed("")
         # The state, dates and hashes stay as the proof of what was agreed and withdrawn; what could single out
-        # the person's device goes. A subject's rows have no visitor id; a visitor's rows reach no subject and are
-        # purged on their own schedule (consent.services.anonymous_events_purge).
+        # the person's device goes. A subject's record holds no visitor id (check constraint
+        # consent_record_subject_or_visitor), so the erasure has nothing to scrub there and passes it by (a sweep
+        # batch stays within its query budget); a visitor's rows reach no subject and are purged on their own
+        # schedule (consent.services.anonymous_events_purge).
         declare(
-            "consent.ConsentRecord", subject_path="subject", fields={"visitor_id": blank},
-            not_personal=["state", "method", "wording_hash"],
+            "consent.ConsentRecord", subject_path="subject",
+            not_personal=["visitor_id", "state", "method", "wording_hash"],
         )
         declare(
             "consent.ConsentEvent", subject_path="subject",
