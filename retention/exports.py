@@ -58,10 +58,13 @@ def rule_in_words(rule: RetentionRule) -> str:
         text = _("When %(event)s: %(done)s %(within)s") % {"event": rule.trigger_event, "done": done, "within": within}
     elif rule.trigger in {T.NOT_STATED, T.NOT_RECORDED}:
         start = _("start not stated") if rule.trigger == T.NOT_STATED else _("start not recorded yet")
-        text = (
-            _("%(period)s, %(start)s; %(then)s") % {"period": _up_to(period), "start": start, "then": _then(rule)}
-            if period is not None else _("No period stated; %(then)s") % {"then": _then(rule)}
-        )
+        if period is not None:
+            words = {"period": _up_to(period), "start": start, "then": _then(rule)}
+            text = _("%(period)s, %(start)s; %(then)s") % words
+        elif rule.trigger == T.NOT_STATED:
+            text = _("Period and start not stated; %(then)s") % {"then": _then(rule)}
+        else:
+            text = _("Period not stated, start not recorded yet; %(then)s") % {"then": _then(rule)}
     elif period is None:
         text = _("No period stated %(start)s; %(then)s") % {"start": _from(rule.trigger), "then": _then(rule)}
     elif period.amount == 0:
