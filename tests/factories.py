@@ -328,3 +328,11 @@ class StatedRightFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     right = factory.Iterator(m.StatedRight.Right.values)  # one row per right and organisation
     offered = m.StatedRight.Offered.YES
+
+
+class ConsentSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.ConsentSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    allowed_origins = "https://www.example.com"
