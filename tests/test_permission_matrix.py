@@ -58,7 +58,7 @@ def _form_fields_data(form) -> dict:
         elif isinstance(widget, forms.CheckboxInput):
             if value:
                 data[bound.html_name] = "on"
-        elif isinstance(widget, forms.SelectMultiple):
+        elif isinstance(widget, (forms.SelectMultiple, forms.CheckboxSelectMultiple)):
             data[bound.html_name] = [str(v) for v in value or []]
         elif isinstance(widget, forms.Select):
             data[bound.html_name] = "" if value is None else str(value)
