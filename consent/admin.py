@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from privacy_registry import csvsafe, object_tools
 from privacy_registry.admin_history import GuardedHistoryAdmin
+from privacy_registry.admin_readonly import ReadOnlyAdminMixin
 from privacy_registry.models import LegalBasis, Organisation, Purpose
 from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
@@ -35,17 +36,6 @@ from .models import ConsentEvent, ConsentPurpose, ConsentRecord, ConsentSettings
 
 PREVIEW_PERMISSION = "consent.view_noticeversion"
 PUBLISH_PERMISSION = "consent.add_noticeversion"
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- purposes ---------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from privacy_registry.admin_history import GuardedHistoryAdmin
+from privacy_registry.admin_readonly import ReadOnlyAdminMixin
 from subjects.admin import add_subject_action, add_subject_inline
 from subjects.masking import mask_email, mask_name
 from subjects.models import DataSubject
@@ -39,17 +40,6 @@ ERASE_PERMISSION = "retention.erase_datasubject"
 PREVIEW_PERMISSION = "retention.preview_sweeprun"
 # "Erase now" is for a person or a handful, each audited one by one; mass erasure is what rules are for.
 ERASE_NOW_LIMIT = 100
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- rules -----------------------------------------------------------------------------------------------------
