@@ -58,8 +58,8 @@ class RetentionRuleAdmin(GuardedHistoryAdmin):
         (None, {"fields": ("activity", "subject_category", "data_category")}),
         (_("As the organisation states it"), {"fields": ("statement", "legal_reference")}),
         (_("Rule"), {"fields": (
-            ("period_amount", "period_unit"), "trigger", "action", ("second_period_amount", "second_period_unit"),
-            "enabled",
+            ("period_amount", "period_unit"), "trigger", "trigger_event", "action",
+            ("second_period_amount", "second_period_unit"), "backup_exception", "enabled",
         )}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )

@@ -49,6 +49,23 @@ def test_a_rule_saved_through_the_admin_with_no_start_is_kept_disabled(dpo_clien
     assert rule.enabled is False
 
 
+def test_an_event_and_a_backup_exception_are_entered_through_the_admin(dpo_client):
+    activity = f.ProcessingActivityFactory()
+    response = dpo_client.post("/admin/retention/retentionrule/add/", {
+        "activity": activity.pk, "trigger": T.EVENT, "trigger_event": "a person under the minimum age is discovered",
+        "period_amount": "0", "period_unit": PeriodUnit.DAYS, "action": A.ERASE_OR_ANONYMISE,
+        "second_period_unit": PeriodUnit.YEARS, "backup_exception": "until backups expire after 35 days",
+        "statement": "Deleted or anonymised as soon as we learn the person is under 15.", "enabled": "on",
+    })
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = RetentionRule.objects.get(activity=activity)
+    assert (rule.trigger_event, rule.backup_exception) == (
+        "a person under the minimum age is discovered", "until backups expire after 35 days",
+    )
+    assert rule.enabled is False
+
+
 def test_erase_or_anonymise_is_one_action_the_sweep_meets_by_erasing():
     rule = f.RetentionRuleFactory(action=A.ERASE_OR_ANONYMISE)
     assert rule.phases() == [(Phase.FINAL, ErasureRecord.Action.ERASE)]
