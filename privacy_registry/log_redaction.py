@@ -16,7 +16,7 @@ from gunicorn.glogging import Logger
 # The path segment after one of these names is a secret; a new e-mailed link names its kind here.
 SECRET_SEGMENT_AFTER = ("confirm", "download", "withdraw")
 REDACTED = "[redacted]"
-_SECRET = re.compile(r"(/(?:%s)/)[^/?#\s\"]+" % "|".join(SECRET_SEGMENT_AFTER))
+_SECRET = re.compile(r"(/(?:" + "|".join(SECRET_SEGMENT_AFTER) + r")/)[^/?#\s\"]+")
 
 
 def redact_path(text: str) -> str:
