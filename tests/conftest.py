@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacy_registry.roles import AUDITOR, COMPLIANCE, DPO
@@ -11,6 +13,15 @@ from privacy_registry.roles import AUDITOR, COMPLIANCE, DPO
 def _fast_password_hasher(settings):
     # The production hasher costs ~0.2 s a user; tests create hundreds. Sign-in behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # LocaleMiddleware leaves the language of the last request active in the thread (the test client runs in the
+    # test's own): a test after one that fetched a Danish page would otherwise start in Danish.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
