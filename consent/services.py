@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.models import Organisation, ProcessingActivity
+from privacy_registry.services import acting_user as _user
+from privacy_registry.services import attribute as _attribute
 from subjects import services as subject_services
 from subjects.models import DataSubject, Engagement
 
@@ -60,14 +62,6 @@ State = ConsentRecord.State
 Kind = ConsentEvent.Kind
 
 
-def _user(actor: Actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _attribute(instance, *, actor: Actor, reason: str) -> None:
-    instance._change_reason = reason
-    if _user(actor) is not None:
-        instance._history_user = actor
 
 
 def enqueue(task_name: str, *args: Any) -> None:

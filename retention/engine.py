@@ -51,6 +51,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from privacy_registry.services import attribute as _attribute
 from subjects import personal_data
 from subjects.keyed_hash import suppression_digests, suppression_digests_many
 from subjects.models import DataSubject, Engagement, Suppression
@@ -364,11 +365,6 @@ def _refuse_if_held(subject: DataSubject) -> None:
     if holds:
         raise SubjectHeld(subject.pk, holds)
 
-
-def _attribute(instance: models.Model, *, actor: Actor, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
 
 
 def _auto_now_fields(model: type[models.Model]) -> list[str]:

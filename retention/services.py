@@ -49,6 +49,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.models import ProcessingActivity
+from privacy_registry.services import acting_user as _user
+from privacy_registry.services import attribute as _attribute
 from subjects.models import DataSubject
 from subjects.services import Actor
 
@@ -89,14 +91,6 @@ class FutureAsOf:
     reason: str
 
 
-def _attribute(instance, *, actor: Actor, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-
-
-def _user(actor: Actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 # --- rules and holds -----------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from privacy_registry.models import LegalBasis, Organisation, PrivacyContact, ProcessingActivity
+from privacy_registry.services import acting_user as _user
 from retention import engine
 from retention import selectors as retention_selectors
 from retention.models import ErasureRecord, RetentionRule
@@ -77,9 +78,6 @@ DIGEST_DAYS = 7
 
 # --- small helpers ---------------------------------------------------------------------------------------------
 
-
-def _user(actor: Actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _save(request: RightsRequest, *, actor: Actor, reason: str, fields: Iterable[str] | None = None) -> None:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.models import Organisation, ProcessingActivity, System
+from privacy_registry.services import attribute as _attribute
 
 from . import imports, selectors
 from .keyed_hash import normalise_email, normalise_phone, suppression_digests
@@ -50,11 +51,6 @@ UPDATABLE_FIELDS = frozenset({*IDENTITY_FIELDS, "state", "categories", "organisa
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
-
-def _attribute(instance, *, actor: Actor, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
 
 
 # --- suppression -----------------------------------------------------------------------------------------
