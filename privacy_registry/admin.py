@@ -375,6 +375,7 @@ class PurposeInline(RegisterInlineMixin, admin.StackedInline):
     extra = 0
     fields = (
         ("description", "order"),
+        "direct_marketing",
         ("legal_basis", "legal_basis_not_stated"),
         ("legal_basis_as_stated", "legal_basis_detail"),
         "legitimate_interest",

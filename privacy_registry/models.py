@@ -750,6 +750,10 @@ class Purpose(models.Model):
         _("retention for this purpose, as stated"), max_length=300, blank=True,
         help_text=_("Only when it differs from the activity's."),
     )
+    direct_marketing = models.BooleanField(
+        _("direct marketing"), default=False,
+        help_text=_("Art. 21(2)-(3): an objection to direct marketing always stops this purpose, with no balancing."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
