@@ -30,6 +30,13 @@ class RetentionConfig(AppConfig):
         declare(
             "retention.LegalHold", subject_path="subject", fields={"reason": Scrub.fixed("[erased with the subject]")},
         )
+        # An event's "what happened" and "why cancelled" are typed in and may name the person: they go with the
+        # subject. The rest is ids, dates and codes.
+        declare(
+            "retention.RetentionEvent", subject_path="subject",
+            fields={"reason": Scrub.fixed("[erased with the subject]"), "cancel_reason": Scrub.fixed("")},
+            not_personal=["status", "outcome"],
+        )
         # The erasure log is the proof, and holds nothing personal: subject id, codes, a receipt of table and
         # field names with counts. Declared so the engine knows to leave it, and the completeness test agrees.
         declare(

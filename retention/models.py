@@ -656,3 +656,83 @@ class ProcessorErasure(models.Model):
 
     def __str__(self) -> str:
         return str(_("Follow-up #%(id)s (system #%(system)s)") % {"id": self.pk, "system": self.system_id})
+
+
+# --- event-triggered rules --------------------------------------------------------------------------------------
+
+
+class RetentionEvent(models.Model):
+    """The event an event-triggered rule waits for, recorded for one subject ("a person under the minimum age is
+    discovered"): when it occurred, who recorded it and why, and the day the rule acts on it (occurred + period).
+
+    The nightly sweep carries out the pending ones that are due, through the same engine as the rest of the sweep
+    (holds respected, history scrubbed, journal written, vendors told), and records them on its run. One event per
+    rule and subject, unless cancelled. ``reason`` is free text and may name the person: it goes with the subject.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending: to be carried out when due")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("not yet")
+        ERASED = "erased", _("erased")
+        ANONYMISED = "anonymised", _("anonymised")
+        RESTRICTED = "restricted", _("restricted, to be erased later")
+        DETACHED = "detached", _("removed from the activity (still in another)")
+        ALREADY_ERASED = "already_erased", _("already erased otherwise")
+
+    rule = models.ForeignKey(
+        RetentionRule, on_delete=models.PROTECT, related_name="events", verbose_name=_("retention rule"),
+    )
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.PROTECT, related_name="retention_events", verbose_name=_("data subject"),
+    )
+    occurred_on = models.DateField(_("event occurred on"))
+    reason = models.TextField(
+        _("what happened"), help_text=_("How the event became known, e.g. a ticket number. Never a name or an address."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # restrict_on: for "restrict, then erase" the day the restriction is due; due_on is always the day the event is
+    # done (erased, anonymised): occurred + period (+ the second period).
+    restrict_on = models.DateField(_("restricted on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    handled_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    run = models.ForeignKey(
+        SweepRun, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+        verbose_name=_("sweep run"),
+    )
+    erasure_record = models.ForeignKey(
+        ErasureRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("erasure record"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("retention event")
+        verbose_name_plural = _("retention events")
+        indexes = [models.Index(fields=["status", "due_on"], name="retention_event_due_idx")]
+        constraints = [
+            # Recorded twice is one event: a second one would only be a second erasure of the same person.
+            models.UniqueConstraint(
+                fields=["rule", "subject"], condition=~Q(status="cancelled"), name="retention_event_once_per_rule",
+            ),
+        ]
+        permissions = [("cancel_retentionevent", _("Can cancel a pending retention event"))]
+
+    def __str__(self) -> str:
+        return str(_("Retention event #%(id)s") % {"id": self.pk}) if self.pk else str(_("New retention event"))
