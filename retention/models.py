@@ -691,7 +691,8 @@ class RetentionEvent(models.Model):
     )
     occurred_on = models.DateField(_("event occurred on"))
     reason = models.TextField(
-        _("what happened"), help_text=_("How the event became known, e.g. a ticket number. Never a name or an address."),
+        _("what happened"),
+        help_text=_("How the event became known, e.g. a ticket number. Never a name or an address."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
