@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Win
 
 from subjects.models import DataSubject, Engagement
 
-from .models import PERIOD_LIMITS, ErasureRecord, LegalHold, Phase, RetentionRule, SweepRun
+from .models import PERIOD_LIMITS, ErasureRecord, LegalHold, Phase, RetentionEvent, RetentionRule, SweepRun
 
 SAMPLE_SIZE = 20
 
@@ -77,9 +77,11 @@ def subjects_held(*, subject_ids: list[int], as_of: date) -> set[int]:
     return set(DataSubject.objects.filter(held, pk__in=subject_ids).values_list("pk", flat=True))
 
 
-def _held(*, rule: RetentionRule, as_of: date) -> Q:
+def _held(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id") -> Q:
+    """Held for the sweep of ``rule``: a hold on the subject, or on the rule's activity. (A hold on another
+    activity the subject is in keeps them there: the sweep then only detaches them from this one.)"""
     active = holds_active(as_of=as_of)
-    return Q(Exists(active.filter(subject_id=OuterRef("subject_id")))) | Q(
+    return Q(Exists(active.filter(subject_id=OuterRef(subject_ref)))) | Q(
         Exists(active.filter(activity_id=rule.activity_id))
     )
 
@@ -213,6 +215,56 @@ def due_subject_ids(
         .order_by("subject_id")
         .values_list("subject_id", flat=True)[:limit]
     )
+
+
+# --- events of event-triggered rules ---------------------------------------------------------------------
+
+
+def event_rules_for_subjects(*, subject_ids: list[int]) -> QuerySet[RetentionRule]:
+    """The event-triggered rules of the activities any of these subjects is in: what an event can be recorded
+    under for them."""
+    return (
+        RetentionRule.objects.filter(
+            trigger=RetentionRule.Trigger.EVENT,
+            activity__in=Engagement.objects.filter(subject_id__in=subject_ids).values("activity_id"),
+        )
+        .select_related("activity")
+        .order_by("activity__name", "pk")
+    )
+
+
+def events_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[RetentionEvent]:
+    """Pending events of ``rule`` due on ``as_of`` in ``phase``: the end of it all (erase, anonymise) on
+    ``due_on``; for "restrict, then erase" the restriction on ``restrict_on``, of subjects still active and not
+    yet due to be erased (that phase runs first). Held subjects are included (the caller counts and skips them);
+    so are subjects erased otherwise meanwhile, whose event is then simply done."""
+    pending = RetentionEvent.objects.filter(rule_id=rule.pk, status=RetentionEvent.Status.PENDING)
+    if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
+        return pending.filter(restrict_on__lte=as_of, due_on__gt=as_of, subject__state=DataSubject.State.ACTIVE)
+    return pending.filter(due_on__lte=as_of)
+
+
+def event_rules_due(*, as_of: date) -> QuerySet[RetentionRule]:
+    """The event-triggered rules with a pending event due on ``as_of`` (in either phase): what the sweep carries
+    out after the date rules. One query."""
+    due = RetentionEvent.objects.filter(rule_id=OuterRef("pk"), status=RetentionEvent.Status.PENDING).filter(
+        Q(due_on__lte=as_of) | Q(restrict_on__lte=as_of)
+    )
+    return (
+        RetentionRule.objects.filter(Exists(due), trigger=RetentionRule.Trigger.EVENT)
+        .select_related("activity").order_by("pk")
+    )
+
+
+def event_subjects_held(*, rule: RetentionRule, as_of: date) -> Q:
+    """On a DataSubject query: held for ``rule`` (as the sweep reads holds)."""
+    return _held(rule=rule, as_of=as_of, subject_ref="pk")
+
+
+def events_overdue(*, today: date) -> QuerySet[RetentionEvent]:
+    """Pending events whose day has passed: a run should have carried them out (a hold keeps the subject, the
+    sweep has not run or awaits approval, or it failed)."""
+    return RetentionEvent.objects.filter(status=RetentionEvent.Status.PENDING, due_on__lt=today)
 
 
 # --- runs and records ------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ Design note (the sweep).
   chunks wait for each other at most one way. The reading thread hands out at most one chunk per worker ahead.
 - A chunk that fails is rolled back whole; its subjects are counted as failed, the run goes on with the next
   chunk and ends as failed (the Celery task then retries; reruns pick the failed subjects up again).
+- Event-triggered rules: after the date rules, each run carries out the recorded events due on its cutoff
+  (``retention.events``), with the same engine, counted on the run under the rule's id; a preview counts them.
 - Never deleted here: rules, holds, runs. Holds are released, rules disabled.
 - One rule that cannot be swept (a period beyond the bound saved before there was one, whose date arithmetic
   overflows; any other error in its own queries) is recorded on the run (``rule_errors``) and passed over:
@@ -40,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +57,7 @@ from privacy_registry.services import attribute as _attribute
 from subjects.models import DataSubject
 from subjects.services import Actor
 
-from . import engine, selectors
+from . import engine, events, selectors
 from .models import ErasureRecord, LegalHold, RetentionRule, SweepRun
 
 logger = logging.getLogger(__name__)
@@ -261,7 +264,13 @@ def _sweep_one_rule(run: SweepRun, rule: RetentionRule, errors: list[str]) -> No
     try:
         if not rule.periods_in_range:
             raise _RuleNotSwept(gettext("its period is longer than 100 years: correct the rule"))
-        if run.dry_run:
+        if rule.is_event_triggered:  # its pending events due on the cutoff (retention.events)
+            if run.dry_run:
+                run.sample[str(rule.pk)] = events.events_preview(run=run, rule=rule, counts=counts)
+            else:
+                events.events_sweep(run=run, rule=rule, counts=counts, errors=errors, save_progress=partial(
+                    SweepRun.objects.filter(pk=run.pk).update, counts=run.counts))
+        elif run.dry_run:
             for phase, _action in rule.phases():
                 due, held = selectors.due_and_held_counts(rule=rule, as_of=run.as_of, phase=phase)
                 counts["due"] += due
@@ -481,6 +490,9 @@ def sweep_run(
         errors: list[str] = []
         try:
             for rule in selectors.rules_swept().select_related("activity"):
+                _sweep_one_rule(run, rule, errors)
+            # Then the events recorded for event-triggered rules (which the loop above never selects).
+            for rule in selectors.event_rules_due(as_of=as_of):
                 _sweep_one_rule(run, rule, errors)
         except BaseException as exc:
             errors.append(f"stopped: {type(exc).__name__}")
