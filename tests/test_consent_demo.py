@@ -1,5 +1,7 @@
 """The demo holds the seed organisations' cookie tables and consent purposes for every purpose they base on
-consent (so CON001 reports nothing for them), and loading it again writes nothing."""
+consent (so CON001 reports nothing for them), and publishes each demo organisation's first notice version (by the
+demo loader, gaps kept), so the public notice page answers after `load_demo`; loading it again writes nothing and
+publishes nothing, unless the register changed."""
 from __future__ import annotations
 
 import io
@@ -7,9 +9,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from consent.models import ConsentPurpose, Cookie, CookieCategory
+from consent import notice
+from consent.models import ConsentPurpose, Cookie, CookieCategory, NoticeVersion
 from privacy_registry.checks import run_checks
 from privacy_registry.models import Organisation
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +46,34 @@ def test_loading_the_demo_again_writes_nothing():
     assert (Cookie.objects.count(), ConsentPurpose.objects.count(), Cookie.history.count(),
             ConsentPurpose.history.count()) == counts
     assert "consent: consent purposes: 0, cookies: 0, changed: 0" in output
+
+
+DEMO = ("antura", "antara", "avara")
+
+
+def test_each_demo_organisation_has_a_published_notice_from_the_demo_loader(client):
+    output = _load()
+    assert "notices published: 3" in output
+    for slug in DEMO:
+        org = Organisation.objects.get(slug=slug)
+        version = NoticeVersion.objects.get(organisation=org)
+        assert version.number == 1 and version.published_by is None and version.note == "demo data"
+        # The gaps are the completeness report's, kept with the version as a DPO's publication keeps them.
+        assert version.gaps == [{k: str(v) for k, v in gap.as_dict().items()} for gap in notice.completeness(org)]
+        assert set(version.texts) == {"en", "sv", "da"}
+        response = client.get(f"/privacy/{slug}/")
+        assert response.status_code == 200
+        activity = org.activities.filter(status="active", record_type="controller").order_by("name").first()
+        assert activity.name in response.content.decode()
+
+
+def test_a_second_load_publishes_nothing_unless_the_text_changed():
+    _load()
+    assert "notices published: 0" in _load()
+    assert NoticeVersion.objects.count() == 3
+    avara = Organisation.objects.get(slug="avara")
+    f.CookieFactory(organisation=avara, name="_new_cookie", purpose="Count visits")  # not in the seeds: stays
+    assert "notices published: 1" in _load()
+    versions = NoticeVersion.objects.filter(organisation=avara).order_by("number")
+    assert [v.number for v in versions] == [1, 2] and "_new_cookie" in versions[1].texts["en"]
+    assert NoticeVersion.objects.count() == 4
