@@ -32,6 +32,7 @@ from subjects.admin import add_subject_action, add_subject_inline
 from subjects.masking import mask_email, mask_name
 from subjects.models import DataSubject
 from subjects.pagination import EstimatedCountPaginator
+from subjects.services import RESTRICT_PERMISSION
 
 from . import engine, followups, selectors, services
 from .models import ErasureRecord, LegalHold, ProcessorErasure, RetentionRule, SweepRun, SystemErasureChannel
@@ -380,7 +381,7 @@ ERASE, RESTRICT = "erase", "restrict"
 
 
 def _act_now(modeladmin, request: HttpRequest, queryset, *, mode: str):
-    if not request.user.has_perm(ERASE_PERMISSION):
+    if not request.user.has_perm(ERASE_PERMISSION if mode == ERASE else RESTRICT_PERMISSION):
         raise PermissionDenied
     subjects = list(
         queryset.select_related(None).order_by("pk")
@@ -492,9 +493,9 @@ def restrict_now(modeladmin, request: HttpRequest, queryset):
     return _act_now(modeladmin, request, queryset, mode=RESTRICT)
 
 
-# Both change what every processing may do with a person, so both ask the DPO's permission.
+# Both change what every processing may do with a person, so each asks its own permission (the DPO's role has both).
 erase_now.required_permissions = (ERASE_PERMISSION,)
-restrict_now.required_permissions = (ERASE_PERMISSION,)
+restrict_now.required_permissions = (RESTRICT_PERMISSION,)
 restrict_now.applies_to = lambda subject: subject.state == DataSubject.State.ACTIVE
 add_subject_action(erase_now, on_subject_page=True)
 add_subject_action(restrict_now, on_subject_page=True)

@@ -33,9 +33,10 @@ from privacy_registry import csvsafe
 from privacy_registry.admin_history import REASON_MAX_LENGTH, GuardedHistoryAdmin
 from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
+from subjects.services import RESTRICT_PERMISSION
 
 from . import exports, selectors, services
-from .models import OPEN_STATUSES, ClockPause, RefusalGround, RequestEvent, RightsRequest
+from .models import OPEN_STATUSES, ClockPause, RefusalGround, RequestEvent, RequestType, RightsRequest
 
 DECIDE_PERMISSION = "rights.decide_rightsrequest"
 DUE_SOON_DAYS = 7
@@ -290,7 +291,14 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
 
     @admin.action(description=_("Approve and carry out"), permissions=["decide"])
     def approve_and_execute(self, request: HttpRequest, queryset) -> None:
-        self._each(request, queryset, lambda r: services.request_approve_and_execute(request=r, actor=request.user),
+        def work(rights_request: RightsRequest) -> None:
+            # Carrying out a restriction restricts the person: it asks the same permission as the subject page.
+            if rights_request.type == RequestType.RESTRICTION and not request.user.has_perm(RESTRICT_PERMISSION):
+                raise ValidationError(_("Carrying out a restriction needs the permission to restrict processing."),
+                                      code="restrict_permission")
+            services.request_approve_and_execute(request=rights_request, actor=request.user)
+
+        self._each(request, queryset, work,
                    ngettext_lazy(
                 "%(n)d request approved and carried out (exports follow by e-mail).",
                 "%(n)d requests approved and carried out (exports follow by e-mail).", "n"))

@@ -128,6 +128,7 @@ class DataSubjectForm(forms.ModelForm):
         ) or {"email": "", "phone": "", "state": None}
         if stored["state"] == DataSubject.State.ERASED:
             raise ValidationError(_("An erased subject cannot be changed."), code="erased")
+        self._refuse_restriction_without_permission(stored["state"], cleaned.get("state"))
         email, phone = cleaned.get("email", ""), cleaned.get("phone", "")
         try:
             services.suppression_check(
@@ -143,6 +144,20 @@ class DataSubjectForm(forms.ModelForm):
         if self.instance.pk is None and not cleaned.get("create_duplicate"):
             self._refuse_silent_duplicate(cleaned)
         return cleaned
+
+    def _refuse_restriction_without_permission(self, stored_state: str | None, new_state: str | None) -> None:
+        """Restricting processing, or lifting a restriction, by editing the state needs the permission to
+        restrict, as the "Restrict processing now" action does."""
+        restricted = DataSubject.State.RESTRICTED
+        changes_restriction = (
+            stored_state is not None and new_state and new_state != stored_state
+            and restricted in (stored_state, new_state)
+        )
+        if changes_restriction and not (self.actor is not None and self.actor.has_perm(services.RESTRICT_PERMISSION)):
+            self.add_error("state", ValidationError(
+                _("Only staff allowed to restrict processing may restrict a subject or lift a restriction."),
+                code="restrict_permission",
+            ))
 
     def _refuse_silent_duplicate(self, cleaned: dict) -> None:
         """Adding a person whose e-mail the organisation already holds is almost always the same person again

@@ -71,6 +71,8 @@ class DataSubject(models.Model):
         ]
         permissions = [
             ("override_suppression", _("Can re-create an erased (suppressed) person, giving a reason")),
+            # Its own permission, apart from erasure: a restriction keeps the data, so it can be granted alone.
+            ("restrict_datasubject", _("Can restrict processing of a data subject (Art. 18)")),
         ]
 
     def __str__(self) -> str:

@@ -37,6 +37,9 @@ from .models import DataSubject, Engagement, Suppression, SuppressionOverride, S
 logger = logging.getLogger(__name__)
 
 OVERRIDE_PERMISSION = "subjects.override_suppression"
+# Restricting processing (Art. 18): the subject page's action, a change of state to or from restricted, and
+# carrying out a restriction request. Apart from erasure's permission, so either can be granted alone.
+RESTRICT_PERMISSION = "subjects.restrict_datasubject"
 
 SUPPRESSED_MESSAGE = _(
     "This person was erased and is on the suppression list, so they cannot be created or imported again. "

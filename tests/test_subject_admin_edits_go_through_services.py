@@ -33,13 +33,14 @@ def test_a_change_in_the_admin_is_saved_by_the_service_with_a_reason(compliance_
     activity = f.ProcessingActivityFactory(organisation=subject.organisation)
     response = compliance_client.post(
         reverse("admin:subjects_datasubject_change", args=[subject.pk]),
-        {**_form(subject, state="restricted", categories=[category.pk]), **INLINES,
+        # Not the state: restricting is the restrict permission's (test_restriction_has_its_own_permission.py).
+        {**_form(subject, job_title="Head buyer", categories=[category.pk]), **INLINES,
          "engagements-TOTAL_FORMS": 1, "engagements-0-activity": activity.pk,
          "engagements-0-collected_on": "2025-01-02"},
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     subject.refresh_from_db()
-    assert subject.state == DataSubject.State.RESTRICTED
+    assert subject.job_title == "Head buyer"
     assert list(subject.categories.all()) == [category]
     latest = subject.history.first()
     assert latest.history_change_reason == "changed in admin" and latest.history_user == compliance_client.user
