@@ -499,3 +499,7 @@ restrict_now.required_permissions = (RESTRICT_PERMISSION,)
 restrict_now.applies_to = lambda subject: subject.state == DataSubject.State.ACTIVE
 add_subject_action(erase_now, on_subject_page=True)
 add_subject_action(restrict_now, on_subject_page=True)
+
+
+# The events of event-triggered rules: their list, the subject list's "Record a retention event…", the subject's inline.
+from . import admin_events  # noqa: E402, F401  (last: it builds on DisplayOnlyInline above)
