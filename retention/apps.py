@@ -56,6 +56,7 @@ class RetentionConfig(AppConfig):
         register_exports.register_annotator(register_exports.RETENTION_COMPLIANCE, retention_exports.compliance)
         # A failed or stuck sweep run at the top of the admin dashboard.
         registry_dashboard.register("retention.sweep", retention_dashboard.sweep_alerts)
+        registry_dashboard.register("retention.events", retention_dashboard.overdue_event_alerts)
 
         # The journal outside the database, and the vendor follow-ups, hang on the engine's hooks.
         engine.before_scrub_hook_add(followups.followups_capture_ids)

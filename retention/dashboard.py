@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from privacy_registry.dashboard import Alert, Level
 
@@ -45,3 +45,24 @@ def sweep_alerts(user) -> list[Alert]:
                  "hours": settings.RETENTION_SWEEP_STALE_AFTER_HOURS}
         alerts.append(Alert(level=level, message=message % words, url=url, link_text=gettext("Open the run")))
     return alerts
+
+
+EVENTS_VIEW_PERMISSION = "retention.view_retentionevent"
+
+
+def overdue_event_alerts(user) -> list[Alert]:
+    """Pending events of event-triggered rules whose due day has passed: a hold keeps the subject, or the sweep has
+    not carried them out (not run, awaiting approval, failed). One count."""
+    if not user.has_perm(EVENTS_VIEW_PERMISSION):
+        return []
+    overdue = selectors.events_overdue(today=timezone.localdate()).count()
+    if not overdue:
+        return []
+    message = ngettext(
+        "%(n)d retention event is past its due day and not carried out: its subject is held, or the sweep has not "
+        "acted on it.",
+        "%(n)d retention events are past their due day and not carried out: their subjects are held, or the sweep "
+        "has not acted on them.", overdue,
+    ) % {"n": overdue}
+    url = reverse("admin:retention_retentionevent_changelist") + "?status__exact=pending"
+    return [Alert(level=Level.WARNING, message=message, url=url, link_text=gettext("Open the events"))]
