@@ -245,6 +245,28 @@ class LegalHoldFactory(factory.django.DjangoModelFactory):
     reason = "Disputed invoice; kept until the claim is settled."
 
 
+class RetentionEventFactory(factory.django.DjangoModelFactory):
+    """"A person under the minimum age is discovered" (erase at once), occurred lately to someone in the activity."""
+
+    class Meta:
+        model = rm.RetentionEvent
+        skip_postgeneration_save = True
+
+    rule = factory.SubFactory(
+        RetentionRuleFactory, trigger=rm.RetentionRule.Trigger.EVENT, period_amount=0, period_unit=rm.PeriodUnit.DAYS,
+        trigger_event="a person under the minimum age is discovered", enabled=False,
+    )
+    subject = factory.SubFactory(DataSubjectFactory, organisation=factory.SelfAttribute("..rule.activity.organisation"))
+    occurred_on = factory.Faker("date_between", start_date="-30d", end_date="today")
+    due_on = factory.SelfAttribute("occurred_on")
+    reason = "Ticket 4711"
+
+    @factory.post_generation
+    def engagement(self, create, extracted, **kwargs):
+        if create:
+            EngagementFactory(subject=self.subject, activity=self.rule.activity)
+
+
 # --- rights ------------------------------------------------------------------------------------------------
 from django.utils import timezone  # noqa: E402
 
