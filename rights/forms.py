@@ -35,6 +35,16 @@ _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # needs no reasons, Art. 21(3)).
 DETAILS_REQUIRED = {RequestType.RECTIFICATION, RequestType.OBJECTION}
 
+# What an objection is to: direct marketing stops without reasons or weighing (Art. 21(2)-(3)); other processing
+# is weighed against the grounds relating to the person's particular situation (Art. 21(1)).
+DIRECT_MARKETING, PARTICULAR_SITUATION = "direct_marketing", "particular_situation"
+OBJECTION_TO_CHOICES = [
+    (DIRECT_MARKETING, _("My objection is to direct marketing: stop it at once (Art. 21(2)).")),
+    (PARTICULAR_SITUATION, _(
+        "My objection is to other processing, on grounds relating to my particular situation (Art. 21(1))."
+    )),
+]
+
 # One sentence per right, shown under its choice.
 RIGHT_HELP = {
     RequestType.ACCESS: _("Get a copy of the personal data we hold about you and how we use it."),
@@ -115,9 +125,12 @@ class RequestForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    direct_marketing = forms.BooleanField(
-        label=_("My objection is to direct marketing: stop it at once (Art. 21(2))."),
+    objection_to = forms.ChoiceField(
+        label=_("If you object: what do you object to?"),
+        choices=OBJECTION_TO_CHOICES,
         required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the kinds of objection listed.")},
     )
     # Honeypot: people never see it (see the module's note). Named like a field bots like to fill.
     website = forms.CharField(
@@ -158,14 +171,22 @@ class RequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("type") != RequestType.OBJECTION:
-            cleaned["direct_marketing"] = False
-        needs_details = cleaned.get("type") in DETAILS_REQUIRED and not cleaned.get("direct_marketing")
+        objection = cleaned.get("type") == RequestType.OBJECTION
+        if objection and not cleaned.get("objection_to") and "objection_to" not in self.errors:
+            self.add_error("objection_to", forms.ValidationError(
+                _("Tell us whether you object to direct marketing or to other processing."), code="required",
+            ))
+        # What the services take: an objection to direct marketing, or not.
+        cleaned["direct_marketing"] = objection and cleaned.get("objection_to") == DIRECT_MARKETING
+        needs_details = (
+            cleaned.get("type") in DETAILS_REQUIRED and not cleaned["direct_marketing"]
+            and not (objection and not cleaned.get("objection_to"))
+        )
         if needs_details and not cleaned.get("details"):
             message = (
                 _("Tell us what is wrong and what it should say.")
                 if cleaned["type"] == RequestType.RECTIFICATION
-                else _("Tell us what you object to.")
+                else _("Tell us which processing you object to and the grounds relating to your situation.")
             )
             self.add_error("details", forms.ValidationError(message, code="details_required"))
         return cleaned

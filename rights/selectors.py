@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
+from privacy_registry.models import ProcessingActivity
 from subjects.models import DataSubject
 from subjects.selectors import subjects_by_emails
 
@@ -79,16 +80,31 @@ def subject_candidates(*, request: RightsRequest) -> QuerySet[DataSubject]:
 def executes_without_staff(request: RightsRequest) -> bool:
     """Whether a verified request can be carried out with no decision by staff (with RIGHTS_AUTO_EXECUTE).
 
-    Rectification needs staff to make the edit; an objection needs staff to name the processing objected to
-    unless it already names it; an unmatched request needs someone to look for the person.
+    Rectification needs staff to make the edit; an objection to direct marketing goes ahead once it names the
+    person's direct-marketing activities, any other objection needs staff's decision; an unmatched request needs
+    someone to look for the person.
     """
     if request.subject_id is None:
         return False
     if request.type == RequestType.RECTIFICATION:
         return False
     if request.type == RequestType.OBJECTION:
-        return request.objected_activities.exists()
+        # Direct marketing stops with nothing to weigh (Art. 21(3)) once the person's direct-marketing activities
+        # are found; any other objection is weighed against the person's grounds by staff (Art. 21(1)).
+        return request.direct_marketing and request.objected_activities.exists()
     return True
+
+
+def direct_marketing_activities(*, subject: DataSubject) -> QuerySet[ProcessingActivity]:
+    """The activities of the subject's organisation that the subject is in and that have a purpose marked as
+    direct marketing: what an objection to direct marketing stops (Art. 21(2)-(3))."""
+    return (
+        ProcessingActivity.objects.filter(
+            organisation_id=subject.organisation_id, engagements__subject=subject, purposes__direct_marketing=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def deadline_order() -> list:

@@ -12,7 +12,7 @@ from django.db import connection
 
 from rights.models import Outcome, RightsRequest, Status
 from subjects.models import DataSubject
-from tests.factories import DataSubjectFactory, EngagementFactory, OrganisationFactory
+from tests.factories import DataSubjectFactory, EngagementFactory, OrganisationFactory, PurposeFactory
 from tests.rights_public_support import (  # noqa: F401  (fixtures)
     DOWNLOAD_LINK,
     eager_tasks_fixture,
@@ -192,15 +192,32 @@ def test_restriction(dpo, organisation, person, django_capture_on_commit_callbac
 def test_objection_to_direct_marketing(dpo, organisation, person, django_capture_on_commit_callbacks):
     visitor, admin = dpo
     marketing = person.engagements.get()
+    PurposeFactory(activity=marketing.activity, direct_marketing=True)
+    service = EngagementFactory(subject=person)
     request = _ask_and_confirm(visitor, organisation, django_capture_on_commit_callbacks, "objection",
-                               direct_marketing="on")
+                               objection_to="direct_marketing")
     assert request.direct_marketing
-    # The DPO names the processing objected to on the request's page, then carries it out.
-    _change_form_post(admin, f"{LIST}{request.pk}/change/", objected_activities=[str(marketing.activity_id)])
+    # The person's direct-marketing activity is named by itself (Art. 21(3)): the DPO only carries it out.
+    assert list(request.objected_activities.all()) == [marketing.activity]
     request = _approve(admin, request, django_capture_on_commit_callbacks)
     assert request.status == Status.COMPLETED and request.outcome == Outcome.DONE
     marketing.refresh_from_db()
-    assert marketing.unsubscribed_on is not None
+    service.refresh_from_db()
+    assert marketing.unsubscribed_on is not None and service.unsubscribed_on is None
+
+
+def test_objection_on_grounds_of_the_persons_situation(dpo, organisation, person, django_capture_on_commit_callbacks):
+    visitor, admin = dpo
+    processing = person.engagements.get()
+    request = _ask_and_confirm(visitor, organisation, django_capture_on_commit_callbacks, "objection",
+                               objection_to="particular_situation", details="My address must not be kept.")
+    assert not request.direct_marketing and not request.objected_activities.exists()
+    # Staff weigh the grounds and name the processing they decided to stop on the request's page.
+    _change_form_post(admin, f"{LIST}{request.pk}/change/", objected_activities=[str(processing.activity_id)])
+    request = _approve(admin, request, django_capture_on_commit_callbacks)
+    assert request.status == Status.COMPLETED and request.outcome == Outcome.DONE
+    processing.refresh_from_db()
+    assert processing.unsubscribed_on is not None
 
 
 def test_consent_withdrawal(dpo, organisation, person, django_capture_on_commit_callbacks):

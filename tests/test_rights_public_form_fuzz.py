@@ -34,7 +34,7 @@ fields = st.fixed_dictionaries(
     },
     optional={
         "details": nasty_text | st.text(min_size=4990, max_size=5010, alphabet="ab\x00\n"),
-        "direct_marketing": st.sampled_from(["on", "", "yes", "\x00"]),
+        "objection_to": st.sampled_from(["direct_marketing", "particular_situation", "", "on", "\x00"]),
         "csrfmiddlewaretoken": nasty_text,
         "unexpected": nasty_text,
     },
@@ -95,7 +95,10 @@ def test_nul_characters_are_dropped_from_a_valid_request(client, form_url, djang
     ({"type": "no-such-right"}, b"Choose one of the rights listed."),
     ({"type": ""}, b"Choose the right you want to use."),
     ({"email": "not-an-address"}, b"Enter a valid e-mail address"),
-    ({"type": "objection", "details": ""}, b"Tell us what you object to."),
+    ({"type": "objection", "details": ""}, b"Tell us whether you object to direct marketing or to other processing."),
+    ({"type": "objection", "objection_to": "particular_situation", "details": ""},
+     b"Tell us which processing you object to and the grounds relating to your situation."),
+    ({"type": "objection", "objection_to": "something else"}, b"Choose one of the kinds of objection listed."),
     ({"website": "http://spam.example"}, b"We could not accept the form."),
     ({"started": "forged:stamp"}, b"We could not accept the form."),
     ({"details": "x" * 5001}, b"Please keep the details to 5000 characters or fewer."),
@@ -111,7 +114,7 @@ def test_each_refusal_is_a_readable_form_error(client, form_url, overrides, mess
 def test_objection_to_direct_marketing_needs_no_reasons(client, form_url, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form_url, {
-            "type": "objection", "email": "someone@example.com", "details": "", "direct_marketing": "on",
+            "type": "objection", "email": "someone@example.com", "details": "", "objection_to": "direct_marketing",
             "website": "", "started": issue_stamp(),
         })
     assert response.status_code == 302

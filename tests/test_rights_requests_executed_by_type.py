@@ -133,7 +133,7 @@ def test_objection_to_direct_marketing_stops_it_today(django_capture_on_commit_c
 
 def test_objection_without_the_processing_named_waits_for_staff():
     subject = DataSubjectFactory()
-    request = _verified(subject, RequestType.OBJECTION, direct_marketing=True)
+    request = _verified(subject, RequestType.OBJECTION, direct_marketing=False)
     with pytest.raises(Exception, match="processing objected to"):
         services.request_approve_and_execute(request=request, actor=UserFactory())
     request.refresh_from_db()

@@ -107,6 +107,7 @@ class PurposeSeed:
     provision_requirement: str = ""
     consequence_of_not_providing: str = ""
     retention_statement: str = ""
+    direct_marketing: bool = False  # Art. 21(2): an objection to direct marketing stops it
 
 
 @dataclass(frozen=True)
@@ -452,7 +453,9 @@ ANTURA = OrganisationSeed(
             business_function="Customer care",
             purposes=(
                 PurposeSeed("Contact the customer's designated contact persons and serve the customer"),
-                PurposeSeed("E-mail communications, selections and basic customer-care analyses"),
+                PurposeSeed(
+                    "E-mail communications, selections and basic customer-care analyses", direct_marketing=True,
+                ),
             ),
             subject_categories=("Customer contact person",),
             data_categories=("Identity", "Contact details", "Professional details"),
@@ -515,6 +518,7 @@ ANTURA = OrganisationSeed(
                 ),
                 PurposeSeed(
                     "Show relevant advertisements and measure their results",
+                    direct_marketing=True,
                     legal_basis=A, legal_basis_detail=_COOKIE_CONSENT, retention_statement=_ADS_RETENTION,
                 ),
                 PurposeSeed(
@@ -880,12 +884,14 @@ ANTARA = OrganisationSeed(
                 ),
                 PurposeSeed(
                     "Offer new products, services, special offers and updates, and a newsletter",
+                    direct_marketing=True,
                     legal_basis=A,
                     legal_basis_detail=_ANTARA_CONSENT + " Opt-out in the control panel's newsletter settings or by "
                     "e-mail to support.",
                 ),
                 PurposeSeed(
                     "Send Antara's own or third parties' advertising to customers who consent",
+                    direct_marketing=True,
                     legal_basis=A, legal_basis_detail="Only to customers who consent.",
                 ),
                 PurposeSeed(
@@ -1062,6 +1068,7 @@ AVARA = OrganisationSeed(
             purposes=(
                 PurposeSeed(
                     "Sales and marketing by direct e-mail or phone",
+                    direct_marketing=True,
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
                     legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
@@ -1091,6 +1098,7 @@ AVARA = OrganisationSeed(
                 ),
                 PurposeSeed(
                     "Send information that may interest the person",
+                    direct_marketing=True,
                     legal_basis=F, legal_basis_detail=_AVARA_6F, legal_basis_as_stated=_AVARA_AS_STATED,
                     legitimate_interest=_AVARA_LI,
                     retention_statement=_AVARA_DIALOGUE,
@@ -1140,6 +1148,7 @@ AVARA = OrganisationSeed(
             purposes=(
                 PurposeSeed(
                     "Send the newsletters and content the person chose to receive",
+                    direct_marketing=True,
                     legal_basis=A,
                     legal_basis_detail="Opt-in subscription; withdrawn through the unsubscribe link or by contacting "
                     "Avara.",

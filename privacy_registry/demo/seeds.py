@@ -187,6 +187,7 @@ class _Loader:
                     "provision_requirement": purpose.provision_requirement,
                     "consequence_of_not_providing": purpose.consequence_of_not_providing,
                     "retention_statement": purpose.retention_statement,
+                    "direct_marketing": purpose.direct_marketing,
                     "order": order,
                 },
             )

@@ -40,6 +40,7 @@ from .common import Actor, public_url
 from .downloads import export_build, export_open
 from .execution import request_approve_and_execute, request_execute
 from .intake import (
+    direct_marketing_scope,
     request_log,
     request_match,
     request_objection_scope,
@@ -56,6 +57,7 @@ __all__ = [
     "DIGEST_DAYS",
     "MAX_EXTENSION_MONTHS",
     "Actor",
+    "direct_marketing_scope",
     "dpo_digest_send",
     "export_build",
     "export_open",

@@ -25,6 +25,12 @@ def request_refuse(*, request: RightsRequest, ground: str, actor: Actor, explana
         raise ValidationError(_("A refusal needs its ground."), code="ground")
     if request.status not in OPEN_STATUSES:
         raise ValidationError(_("Only an open request can be refused."), code="status")
+    if request.type == RequestType.OBJECTION and request.direct_marketing and ground != RefusalGround.IDENTITY:
+        # Art. 21(3): no balancing and no exemption; only a requester who is not shown to be the person is refused.
+        raise ValidationError(_(
+            "An objection to direct marketing cannot be refused: direct marketing stops (Art. 21(3)). Only an "
+            "identity that could not be confirmed (Art. 12(6)) is a ground."
+        ), code="direct_marketing")
     request.refusal_ground = ground
     request.status = Status.REFUSED
     request.response = (explanation or "").strip()

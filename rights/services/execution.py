@@ -29,6 +29,7 @@ from .. import mail
 from ..models import Outcome, RequestType, RightsRequest, Status
 from .closing import request_complete
 from .common import Actor, Kind, _event, _in_language, _on_commit_enqueue, _request_ref, _scrub_requests
+from .intake import direct_marketing_scope
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,10 @@ def request_execute(*, request: RightsRequest, actor: Actor = None) -> RightsReq
     without the processing it is about).
     """
     request = RightsRequest.objects.select_related("organisation", "subject").get(pk=request.pk)
-    if request.type == RequestType.OBJECTION and request.subject_id and not request.objected_activities.exists():
+    # An objection to direct marketing names its activities itself (direct_marketing_scope); any other objection
+    # waits for staff to name the processing they decided to stop.
+    if (request.type == RequestType.OBJECTION and request.subject_id and not request.direct_marketing
+            and not request.objected_activities.exists()):
         raise ValidationError(_("Choose the processing objected to before carrying the objection out."),
                               code="no_activities")
     before = _claim(request, actor=actor)
@@ -208,21 +212,39 @@ def _execute_objection(request: RightsRequest, actor: Actor) -> RightsRequest:
     if request.subject is None:
         return _nothing_held(request, actor)
     today = timezone.localdate()
-    activities = list(request.objected_activities.filter(engagements__subject=request.subject).distinct())
     with transaction.atomic():
+        # Direct marketing stops in full, whatever was chosen before (Art. 21(3)): an activity given a
+        # direct-marketing purpose, or an engagement recorded, since the request was verified is included.
+        direct_marketing_scope(request=request, actor=actor)
+        activities = list(
+            request.objected_activities.filter(engagements__subject=request.subject).distinct().order_by("pk")
+        )
         for activity in activities:
             # The unsubscribed / consent-withdrawn date: marketing selections skip it and retention counts from it.
+            # An earlier date is kept: the processing stopped then, and retention counts from then.
+            engagement = Engagement.objects.filter(subject=request.subject, activity=activity).first()
+            if engagement is not None and engagement.unsubscribed_on is not None:
+                continue
             engagement_record(subject=request.subject, activity=activity, unsubscribed_on=today, actor=actor,
                               reason=f"objection (request #{request.pk})")
-        _event(request, Kind.EXECUTED, actor=actor,
-               note="stopped in activity " + (", ".join(f"#{a.pk}" for a in activities) or "none"))
+        note = "stopped in activity " + (", ".join(f"#{a.pk}" for a in activities) or "none")
+        if request.direct_marketing:
+            note += " (direct marketing, Art. 21(3))"
+        _event(request, Kind.EXECUTED, actor=actor, note=note)
+    if request.direct_marketing:
+        response = (
+            gettext_lazy("Direct marketing to you has stopped, and we will not use your data for it again.")
+            if activities else gettext_lazy("We do not use your personal data for direct marketing.")
+        )
+    else:
+        response = (
+            gettext_lazy("The processing you objected to has stopped.") if activities
+            else gettext_lazy("We do not process your personal data in the way you objected to.")
+        )
     return request_complete(
         request=request, actor=actor,
         outcome=Outcome.DONE if activities else Outcome.NOTHING_HELD,
-        response=_in_language(request, gettext_lazy(
-            "The processing you objected to has stopped." if activities
-            else "We do not process your personal data in the way you objected to."
-        )),
+        response=_in_language(request, response),
     )
 
 

@@ -108,6 +108,7 @@ def _verified(request: RightsRequest, *, method: str, actor: Actor) -> None:
     _event(request, Kind.VERIFIED, actor=actor, note=method)
     if request.subject_id is None:
         _match(request, actor=actor)
+    direct_marketing_scope(request=request, actor=actor)
     _recompute_due(request)
     since = now - timedelta(days=settings.RIGHTS_DUPLICATE_WINDOW_DAYS)
     duplicate = selectors.duplicate_of(request=request, since=since)
@@ -183,6 +184,7 @@ def request_log(
     _event(request, Kind.LOGGED, actor=actor, note=channel)
     if subject is not None:
         _event(request, Kind.MATCHED, actor=actor, note=f"subject #{subject.pk}")
+        direct_marketing_scope(request=request, actor=actor)
     if verified:
         _verified(request, method=VerificationMethod.STAFF, actor=actor)
     elif request.email:
@@ -214,6 +216,7 @@ def request_match(*, request: RightsRequest, subject: DataSubject, actor: Actor)
     _event(request, Kind.MATCHED, actor=actor, note=f"subject #{subject.pk}")
     _save(request, actor=actor, reason="matched by staff", fields=["subject"])
     _link_history(request)
+    direct_marketing_scope(request=request, actor=actor)
     return request
 
 
@@ -228,8 +231,27 @@ def request_objection_scope(
         raise ValidationError(_("Only an objection names the processing objected to."), code="type")
     if any(a.organisation_id != request.organisation_id for a in activities):
         raise ValidationError(_("The activities must be the organisation's own."), code="organisation")
+    if request.direct_marketing and request.subject_id is not None:
+        # Staff may add to an objection to direct marketing, never take its direct-marketing activities out of it.
+        chosen = {a.pk for a in activities}
+        activities += [a for a in selectors.direct_marketing_activities(subject=request.subject) if a.pk not in chosen]
     request.objected_activities.set(activities)
     _event(request, Kind.MATCHED, actor=actor,
            note="objection to activity " + (", ".join(f"#{a.pk}" for a in activities) or "none"))
     return request
+
+
+def direct_marketing_scope(*, request: RightsRequest, actor: Actor) -> list[ProcessingActivity]:
+    """An objection to direct marketing names, by itself, the matched person's activities whose purposes are direct
+    marketing (Art. 21(2)-(3): nothing to weigh, so nothing for staff to choose). Adds those not named yet and
+    records them in the timeline; returns the ones added. In the caller's transaction."""
+    if request.type != RequestType.OBJECTION or not request.direct_marketing or request.subject_id is None:
+        return []
+    named = set(request.objected_activities.values_list("pk", flat=True))
+    added = [a for a in selectors.direct_marketing_activities(subject=request.subject) if a.pk not in named]
+    if added:
+        request.objected_activities.add(*added)
+        _event(request, Kind.MATCHED, actor=actor,
+               note="direct marketing: activity " + ", ".join(f"#{a.pk}" for a in added))
+    return added
 
