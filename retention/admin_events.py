@@ -123,7 +123,11 @@ def _back(ids: list[int], from_subject_page: bool):
 
 
 record_event.required_permissions = (RECORD_PERMISSION,)
-record_event.applies_to = lambda subject: subject.state != DataSubject.State.ERASED
+# The button shows on a subject's page only where an event-triggered rule applies to one of their activities.
+record_event.applies_to = lambda subject: (
+    subject.state != DataSubject.State.ERASED
+    and selectors.event_rules_for_subjects(subject_ids=[subject.pk]).exists()
+)
 add_subject_action(record_event, on_subject_page=True)
 
 

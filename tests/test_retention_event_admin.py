@@ -94,6 +94,9 @@ def test_subjects_with_no_event_rule_are_told_so(dpo_client):
 
 def test_recording_from_the_subject_page_returns_there(dpo_client, activity, rule):
     subject = engaged(activity)
+    elsewhere = f.EngagementFactory().subject  # no event rule in their activity: no button
+    page = dpo_client.get(reverse("admin:subjects_datasubject_change", args=[elsewhere.pk]))
+    assert "record_event" not in [a["name"] for a in page.context["subject_page_actions"]]
     page = dpo_client.get(reverse("admin:subjects_datasubject_change", args=[subject.pk]))
     assert "record_event" in [a["name"] for a in page.context["subject_page_actions"]]
 
