@@ -8,7 +8,12 @@ Design note.
   or right is invented. A vendor whose role is not stated is named with "role not stated"; a transfer with no
   safeguard says that none is recorded. Rights come from the GDPR itself (the register does not yet record how
   the organisation offers each one), Art. 22 only where an activity makes automated decisions, withdrawal of
-  consent only where a purpose relies on consent.
+  consent only where a purpose relies on consent. Further controllers the register names without asserting Art. 26
+  are named as controllers, never as joint ones; only purposes marked as direct marketing are said to stop on an
+  objection (Art. 21(2)-(3)).
+- The organisation's own statements (who "we" means, offices, trading name, registry details, further phones, what
+  the notice does not cover, national law, binding language; per purpose whether the data must be provided and
+  what follows if not, and its own retention) appear only where the register holds them.
 - ``completeness`` lists every Art. 13/14 item the register leaves empty; publishing records that list with the
   version, so an incomplete register is never published as if complete.
 - The notice is built as a list of blocks (headings, paragraphs, list items, links), rendered to plain text (kept
@@ -33,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from privacy_registry.models import (
     DataSubjectCategory,
     LegalBasis,
+    Office,
     Organisation,
     PrivacyContact,
     ProcessingActivity,
@@ -75,7 +81,9 @@ def _activities(organisation: Organisation) -> list[ProcessingActivity]:
         )
         .order_by("name", "pk")
         .prefetch_related(
-            "subject_categories", "data_categories", "joint_controllers", "sources",
+            "subject_categories", "data_categories", "sources",
+            Prefetch("joint_controllers", queryset=Organisation.objects.select_related("country").order_by("name")),
+            Prefetch("other_controllers", queryset=Organisation.objects.select_related("country").order_by("name")),
             Prefetch("purposes", queryset=Purpose.objects.order_by("order", "pk")),
             Prefetch("recipients", queryset=Recipient.objects.select_related("vendor", "country")
                      .order_by("kind", "pk")),
@@ -111,15 +119,40 @@ def _contact_line(contact: PrivacyContact) -> str:
 
 
 def _org_line(org: Organisation) -> str:
-    parts = [org.name]
+    name = org.name
+    if org.trading_name:
+        name = _("%(name)s, trading as %(trading_name)s") % {"name": org.name, "trading_name": org.trading_name}
+    parts = [name]
     if org.registration_number:
         parts.append(_("registration number %(number)s") % {"number": org.registration_number})
+    if org.registry_details:
+        parts.append(org.registry_details)
     if org.postal_address:
         parts.append(org.postal_address)
     if org.country_id:
         parts.append(org.country.name)
     parts.extend(p for p in (org.email, org.phone) if p)
     return ", ".join(parts)
+
+
+def _office_line(office: Office) -> str:
+    name = _("%(office)s (headquarters)") % {"office": office.name} if office.is_headquarters else office.name
+    address = ", ".join(p for p in (office.street_address, f"{office.postal_code} {office.city}".strip(),
+                                    office.region) if p)
+    parts = [name, address, office.country.name if office.country_id else "", office.phone]
+    return ", ".join(p for p in parts if p)
+
+
+def _further_controllers(activities: list[ProcessingActivity], organisation: Organisation,
+                         joint: list[Organisation]) -> OrderedDict[Organisation, list[str]]:
+    """Other controllers the register names without asserting Art. 26, each with the activities it is named in."""
+    further: OrderedDict[Organisation, list[str]] = OrderedDict()
+    named = {organisation.pk, *(o.pk for o in joint)}
+    for activity in activities:
+        for other in activity.other_controllers.all():
+            if other.pk not in named:
+                further.setdefault(other, []).append(activity.name)
+    return OrderedDict(sorted(further.items(), key=lambda item: item[0].name))
 
 
 def retention_words(activity: ProcessingActivity) -> list[str]:
@@ -138,6 +171,10 @@ def retention_words(activity: ProcessingActivity) -> list[str]:
         words.append(activity.retention_statement or _("The register does not state how long this is kept."))
     return words
 
+
+# Art. 13(2)(e): where the data must be provided, the notice says what follows if it is not.
+REQUIRED_PROVISION = frozenset({Purpose.ProvisionRequirement.STATUTORY, Purpose.ProvisionRequirement.CONTRACTUAL,
+                                Purpose.ProvisionRequirement.PRE_CONTRACT})
 
 # The rights every notice names (Art. 13(2)(b)-(d), 14(2)(c)-(e)); Art. 22 only where decisions are automated.
 STATUTORY_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "automated_decisions")
@@ -189,7 +226,9 @@ def _basis(purpose: Purpose) -> str:
     as_stated = getattr(purpose, "legal_basis_as_stated", "")  # the register-fidelity field, where present
     if not purpose.legal_basis:
         text = _("legal basis not stated")
-        return f"{text} ({_('in the organisation’s words')}: {as_stated})" if as_stated else text
+        # Outside the f-string, so that makemessages finds the message.
+        words = _("in the organisation’s words")
+        return f"{text} ({words}: {as_stated})" if as_stated else text
     text = str(purpose.get_legal_basis_display())
     if purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS:
         interest = purpose.legitimate_interest or purpose.legal_basis_detail
@@ -233,19 +272,39 @@ def _transfer(transfer: Transfer) -> str:
 
 def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Block]:
     """The notice in the active language, as blocks. ``base_url`` prefixes links (absolute links in stored text)."""
-    org = Organisation.objects.select_related("country", "representative__country").get(pk=organisation.pk)
+    org = Organisation.objects.select_related("country", "group", "representative__country").get(pk=organisation.pk)
     activities = _activities(org)
     contacts = list(PrivacyContact.objects.filter(organisation=org).order_by("role", "pk"))
+    offices = list(Office.objects.filter(organisation=org).select_related("country")
+                   .order_by("-is_headquarters", "name"))
     cookies = list(Cookie.objects.filter(organisation=org).select_related("vendor").order_by("category", "name"))
     consent_purposes = list(ConsentPurpose.objects.filter(organisation=org, active=True).order_by("name"))
     blocks: list[Block] = [Block("h1", _("Privacy notice: %(organisation)s") % {"organisation": org.name})]
     add = blocks.append
+    if org.scope_exclusions:
+        add(Block("p", _("What this notice does not cover: %(exclusions)s") % {"exclusions": org.scope_exclusions}))
+    if org.binding_language_note:
+        add(Block("p", _("The language of this notice: %(note)s") % {"note": org.binding_language_note}))
 
     add(Block("h2", _("Who is responsible for your data")))
+    if org.group_id and org.group.we_means:
+        add(Block("p", _("In this notice “we” means %(we)s.") % {"we": org.group.we_means}))
     add(Block("p", _("Controller: %(organisation)s") % {"organisation": _org_line(org)}))
+    phones = [line.strip() for line in org.other_phones.splitlines() if line.strip()]
+    if phones:
+        add(Block("p", _("Further phone numbers: %(phones)s") % {"phones": "; ".join(phones)}))
+    if offices:
+        add(Block("p", _("Offices:")))
+        for office in offices:
+            add(Block("li", _office_line(office)))
     joint = sorted({j for a in activities for j in a.joint_controllers.all()}, key=lambda o: o.name)
     for other in joint:
         add(Block("li", _("Joint controller (Art. 26): %(organisation)s") % {"organisation": _org_line(other)}))
+    for other, names in _further_controllers(activities, org, joint).items():
+        add(Block("li", _("Also a controller, for %(activities)s: %(organisation)s") % {
+            "activities": "; ".join(names), "organisation": _org_line(other)}))
+    if org.applicable_law:
+        add(Block("p", _("Law applied beside the GDPR: %(law)s") % {"law": org.applicable_law}))
     if org.representative_id:
         add(Block("p", _("Our representative in the EU (Art. 27): %(organisation)s")
                   % {"organisation": _org_line(org.representative)}))
@@ -293,8 +352,14 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
     if not stated or (objection is not None and objection.offered != "no"):
         add(Block("h2", _("Your right to object (Art. 21)")))
         add(Block("p", _("You may object at any time to processing based on legitimate interests or on a public "
-                         "task, on grounds relating to your particular situation. You may always object to direct "
-                         "marketing; it then stops.")))
+                         "task, on grounds relating to your particular situation.")))
+        marketing = list(OrderedDict.fromkeys(
+            p.description for a in activities for p in a.purposes.all() if p.direct_marketing))
+        if marketing:
+            add(Block("p", _("You may object to direct marketing at any time, without giving reasons; these "
+                             "purposes then stop:")))
+            for description in marketing:
+                add(Block("li", description))
         if objection is not None and _details(objection):
             add(Block("p", _details(objection)))
         if href:
@@ -342,6 +407,21 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
     return blocks
 
 
+def _purpose_line(purpose: Purpose) -> str:
+    """The purpose with its basis; then, where the register holds them, whether the data must be provided and what
+    follows if not (Art. 13(2)(e)), and the purpose's own retention."""
+    parts = [f"{purpose.description} – {_basis(purpose)}"]
+    if purpose.provision_requirement:
+        parts.append(_("providing the data: %(requirement)s") % {
+            "requirement": purpose.get_provision_requirement_display()})
+    if purpose.consequence_of_not_providing:
+        parts.append(_("if it is not provided: %(consequence)s") % {
+            "consequence": purpose.consequence_of_not_providing})
+    if purpose.retention_statement:
+        parts.append(_("kept: %(retention)s") % {"retention": purpose.retention_statement})
+    return "; ".join(parts)
+
+
 def _activity_blocks(activity: ProcessingActivity, add) -> None:
     add(Block("h3", activity.name))
     if activity.description:
@@ -354,7 +434,7 @@ def _activity_blocks(activity: ProcessingActivity, add) -> None:
     purposes = list(activity.purposes.all())
     add(Block("p", _("Purposes and legal bases:")))
     for purpose in purposes:
-        add(Block("li", f"{purpose.description} – {_basis(purpose)}"))
+        add(Block("li", _purpose_line(purpose)))
     if not purposes:
         add(Block("li", _("not stated")))
     recipients = list(activity.recipients.all())
@@ -370,7 +450,8 @@ def _activity_blocks(activity: ProcessingActivity, add) -> None:
         add(Block("li", words))
     if activity.automated_decision_making or activity.profiling:
         kind = _("Automated decision-making") if activity.automated_decision_making else _("Profiling")
-        add(Block("p", f"{kind}: {activity.automated_logic or _('logic not stated')}"))
+        logic = activity.automated_logic or _("logic not stated")
+        add(Block("p", f"{kind}: {logic}"))
 
 
 # --- completeness ----------------------------------------------------------------------------------------------------
@@ -423,6 +504,18 @@ def completeness(organisation: Organisation) -> list[Gap]:
                     gaps.append(Gap("Art. 13(2)(e)", _("Whether providing the data for “%(purpose)s” is required, "
                                                        "and what happens if not") % {"purpose": purpose.description},
                                     activity.name))
+                elif (purpose.provision_requirement in REQUIRED_PROVISION
+                      and not purpose.consequence_of_not_providing):
+                    gaps.append(Gap("Art. 13(2)(e)", _("What happens if the data for “%(purpose)s” is not provided")
+                                    % {"purpose": purpose.description}, activity.name))
+        joint = list(activity.joint_controllers.all())
+        if joint and not activity.joint_arrangement:
+            gaps.append(Gap("Art. 26(2)", _("The essence of the arrangement between the joint controllers"),
+                            activity.name))
+        for other in [*joint, *activity.other_controllers.all()]:
+            if not (other.email or other.phone or other.postal_address):
+                gaps.append(Gap("Art. 13(1)(a)", _("The contact details of the controller %(organisation)s") % {
+                    "organisation": other.name}))  # said once, whatever the activities that name it
         if activity.automated_decision_making and not activity.automated_logic:
             gaps.append(Gap("Art. 13(2)(f)", _("The logic of the automated decisions"), activity.name))
         for category in activity.subject_categories.all():
