@@ -20,10 +20,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -33,12 +33,15 @@ from privacy_registry import csvsafe
 from privacy_registry.admin_history import REASON_MAX_LENGTH, GuardedHistoryAdmin
 from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
+from subjects.models import DataSubject
 from subjects.services import RESTRICT_PERMISSION
 
 from . import exports, selectors, services
-from .models import OPEN_STATUSES, ClockPause, RefusalGround, RequestEvent, RequestType, RightsRequest
+from .models import OPEN_STATUSES, ClockPause, RefusalGround, RequestEvent, RequestType, RightsRequest, Status
 
 DECIDE_PERMISSION = "rights.decide_rightsrequest"
+# A rectification changes the subject: it needs the right to change subjects as well as requests.
+SUBJECT_CHANGE_PERMISSION = "subjects.change_datasubject"
 DUE_SOON_DAYS = 7
 
 
@@ -137,7 +140,7 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
         "public_ref", "organisation", "type", "channel", "received_at", "email", "details", "language", "status",
         "verified_at", "verification_method", "due_on", "extended_due_on", "extension_months", "extension_reason",
         "refusal_ground", "outcome", "response", "direct_marketing", "handled_by", "likely_duplicate_of",
-        "closed_at", "minimised_at", "held_on_subject",
+        "closed_at", "minimised_at", "rectification_step", "held_on_subject",
     )
 
     # --- the list -----------------------------------------------------------------------------------------------
@@ -188,10 +191,75 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
             kwargs["form"] = LogRequestForm
         return super().get_form(request, obj, change=change, **kwargs)
 
+    @admin.display(description=_("rectification"))
+    def rectification_step(self, obj: RightsRequest):
+        if obj.subject_id is None:
+            return _("Match the request to a data subject first.")
+        if not obj.is_open or obj.status == Status.AWAITING_VERIFICATION:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>',
+                           reverse("admin:rights_rightsrequest_rectify", args=[obj.pk]),
+                           _("Enter the corrected values…"))
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return [*LogRequestForm.Meta.fields, "verified"]
-        return [*self.readonly_fields[:-1], "subject", "objected_activities", "held_on_subject"]
+        step = ["rectification_step"] if obj.type == RequestType.RECTIFICATION else []
+        return [*self.readonly_fields[:-2], "subject", "objected_activities", *step, "held_on_subject"]
+
+    # --- rectification (Art. 16) --------------------------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<path:object_id>/rectify/", self.admin_site.admin_view(self.rectify_view),
+                 name="rights_rightsrequest_rectify"),
+            *super().get_urls(),
+        ]
+
+    def rectify_view(self, request: HttpRequest, object_id: str):
+        """Staff enter the corrected values of the matched subject's personal data; the service applies them, the
+        timeline names the fields corrected, and the request completes. Invalid input: the form again, nothing
+        written."""
+        rights_request = self.get_object(request, object_id)
+        if rights_request is None:
+            raise Http404
+        if not (self.has_change_permission(request, rights_request)
+                and request.user.has_perm(SUBJECT_CHANGE_PERMISSION)):
+            raise PermissionDenied
+        page = reverse("admin:rights_rightsrequest_change", args=[rights_request.pk])
+        ready = (rights_request.type == RequestType.RECTIFICATION and rights_request.subject is not None
+                 and rights_request.status in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS))
+        if not ready:
+            self.message_user(request, _(
+                "%(request)s cannot be rectified: it must be an open, verified rectification request matched to a "
+                "data subject."
+            ) % {"request": rights_request}, messages.ERROR)
+            return HttpResponseRedirect(page)
+        form_class = forms.modelform_factory(DataSubject, fields=selectors.rectifiable_fields())
+        # The form's own copy of the subject: validating a form writes the values onto its instance.
+        stored = DataSubject.objects.get(pk=rights_request.subject_id)
+        form = form_class(request.POST or None, instance=DataSubject.objects.get(pk=rights_request.subject_id))
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            if not changes:
+                form.add_error(None, _("Nothing to correct: change at least one value."))
+            else:
+                try:
+                    services.request_rectify(request=rights_request, changes=changes, actor=request.user)
+                except ValidationError as exc:
+                    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+                    for name, errors in by_field.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    self.message_user(request, ngettext_lazy(
+                        "%(request)s: %(n)d field corrected, and the request is completed.",
+                        "%(request)s: %(n)d fields corrected, and the request is completed.", "n",
+                    ) % {"request": rights_request, "n": len(changes)}, messages.SUCCESS)
+                    return HttpResponseRedirect(page)
+        return TemplateResponse(request, "admin/rights/rightsrequest/rectify.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Rectify: enter the corrected values"), "opts": self.model._meta, "form": form,
+            "rights_request": rights_request, "subject": stored,
+        })
 
     def get_inlines(self, request, obj=None):
         return () if obj is None else self.inlines

@@ -8,7 +8,9 @@ from django.db.models.functions import Coalesce
 
 from privacy_registry.models import ProcessingActivity
 from subjects.models import DataSubject
+from subjects.personal_data import declaration_for
 from subjects.selectors import subjects_by_emails
+from subjects.services import UPDATABLE_FIELDS
 
 from .models import CLOSED_STATUSES, OPEN_STATUSES, RequestType, RightsRequest, Status
 
@@ -110,3 +112,14 @@ def direct_marketing_activities(*, subject: DataSubject) -> QuerySet[ProcessingA
 def deadline_order() -> list:
     return [Case(When(extended_due_on__isnull=False, then=F("extended_due_on")), default=F("due_on")).asc(
         nulls_last=True), "pk"]
+
+
+def rectifiable_fields() -> tuple[str, ...]:
+    """The data subject's fields a rectification (Art. 16) corrects: those subjects declares personal (the one
+    declaration the erasure engine also reads) that its service can update, in the model's order."""
+    declared = declaration_for("subjects.DataSubject")
+    personal = set(declared.fields) if declared is not None else set()
+    return tuple(
+        f.name for f in DataSubject._meta.get_fields()
+        if f.name in personal and f.name in UPDATABLE_FIELDS
+    )

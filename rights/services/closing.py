@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacy_registry.services import acting_user as _user
 from subjects.services import subject_update
 
+from .. import selectors
 from ..models import OPEN_STATUSES, Outcome, RefusalGround, RequestType, RightsRequest, Status
-from .common import Actor, Kind, _event, _locked, _on_commit_enqueue, _save
+from .common import Actor, Kind, _event, _in_language, _locked, _on_commit_enqueue, _save
 from .receipts import _mail_quietly
 
 
@@ -91,11 +93,23 @@ def request_rectify(*, request: RightsRequest, changes: dict[str, Any], actor: A
     request = _locked(request)
     if request.type != RequestType.RECTIFICATION:
         raise ValidationError(_("Only a rectification request rectifies."), code="type")
+    if request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS):
+        raise ValidationError(_("Only a verified, open request can be rectified."), code="status")
     if request.subject is None:
         raise ValidationError(_("Match the request to a data subject first."), code="no_subject")
+    rectifiable = selectors.rectifiable_fields()
+    unknown = sorted(set(changes) - set(rectifiable))
+    if unknown:
+        raise ValidationError(_("These fields are not the person's data a rectification corrects: %(fields)s.")
+                              % {"fields": ", ".join(unknown)}, code="fields")
+    # Only what differs is a correction (and only its name goes into the timeline).
+    changes = {name: value for name, value in changes.items() if getattr(request.subject, name) != value}
     if not changes:
         raise ValidationError(_("Nothing to change."), code="no_changes")
+    # The change reason names the request, never the values: historical rows are scrubbed by field, reasons not.
     subject_update(subject=request.subject, changes=changes, actor=actor, reason=f"rectified (request #{request.pk})")
-    _event(request, Kind.EXECUTED, actor=actor, note="fields: " + ", ".join(sorted(changes)))
-    return request_complete(request=request, actor=actor, response=_("Your data has been corrected."))
+    _event(request, Kind.EXECUTED, actor=actor, note="corrected: " + ", ".join(f for f in rectifiable if f in changes))
+    # In the requester's language: the response is mailed to them.
+    return request_complete(request=request, actor=actor,
+                            response=_in_language(request, gettext_lazy("Your data has been corrected.")))
 
