@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from privacy_registry import csvsafe, object_tools
 from privacy_registry.admin_history import GuardedHistoryAdmin
@@ -42,7 +43,7 @@ PUBLISH_PERMISSION = "consent.add_noticeversion"
 
 
 @admin.register(ConsentPurpose)
-class ConsentPurposeAdmin(GuardedHistoryAdmin):
+class ConsentPurposeAdmin(GuardedHistoryAdmin, TranslationAdmin):
     list_display = ("name", "organisation", "key", "cookie_category", "double_opt_in", "wording_version", "active")
     list_select_related = ("organisation",)
     list_filter = ("active", "double_opt_in", "cookie_category", "organisation")
@@ -244,7 +245,7 @@ add_subject_inline(SubjectConsentInline)
 
 
 @admin.register(Cookie)
-class CookieAdmin(GuardedHistoryAdmin):
+class CookieAdmin(GuardedHistoryAdmin, TranslationAdmin):
     list_display = ("name", "organisation", "category", "vendor", "retention", "party")
     list_select_related = ("organisation", "vendor")
     list_filter = ("category", "party", "organisation")

@@ -148,7 +148,8 @@ class ConsentPurpose(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[register_purposes])
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -310,7 +311,8 @@ class Cookie(models.Model):
     purpose = models.TextField(_("purpose"))
     retention = models.CharField(_("retention, as stated"), max_length=300, blank=True)
     party = models.CharField(_("first or third party"), max_length=10, choices=Party.choices, default=Party.FIRST)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "category", "name"]

@@ -15,6 +15,7 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -212,7 +213,7 @@ class OfficeAdmin(RegisterAdmin):
     autocomplete_fields = ("organisation", "country")
 
 
-class StatedRightInline(RegisterInlineMixin, admin.StackedInline):
+class StatedRightInline(RegisterInlineMixin, TranslationStackedInline):
     model = StatedRight
     extra = 0
     fields = (
@@ -241,13 +242,13 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(CorporateGroup)
-class CorporateGroupAdmin(RegisterAdmin):
+class CorporateGroupAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "privacy_notice_url")
     search_fields = ("name", "we_means")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin):
+class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
     form = OrganisationForm
     list_display = ("name", "registration_number", "country", "role", "group", "parent", "representative")
     list_select_related = ("country", "parent", "representative", "group")
@@ -281,7 +282,7 @@ class PrivacyContactAdmin(RegisterAdmin):
 
 
 @admin.register(DataSubjectCategory)
-class DataSubjectCategoryAdmin(RegisterAdmin):
+class DataSubjectCategoryAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "minimum_age", "age_check", "vulnerable", "organisation")
     list_select_related = ("organisation",)
     list_filter = ("vulnerable", "organisation")
@@ -290,7 +291,7 @@ class DataSubjectCategoryAdmin(RegisterAdmin):
 
 
 @admin.register(PersonalDataCategory)
-class PersonalDataCategoryAdmin(RegisterAdmin):
+class PersonalDataCategoryAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "is_special", "special_category", "is_criminal", "organisation")
     list_select_related = ("organisation",)
     list_filter = ("is_special", "is_criminal", "organisation")
@@ -370,7 +371,7 @@ class SecurityMeasureAdmin(RegisterAdmin):
     autocomplete_fields = ("organisation",)
 
 
-class PurposeInline(RegisterInlineMixin, admin.StackedInline):
+class PurposeInline(RegisterInlineMixin, TranslationStackedInline):
     model = Purpose
     extra = 0
     fields = (
@@ -386,12 +387,12 @@ class PurposeInline(RegisterInlineMixin, admin.StackedInline):
     )
 
 
-class DataSourceInline(RegisterInlineMixin, admin.TabularInline):
+class DataSourceInline(RegisterInlineMixin, TranslationTabularInline):
     model = DataSource
     extra = 0
 
 
-class RecipientInline(RegisterInlineMixin, admin.TabularInline):
+class RecipientInline(RegisterInlineMixin, TranslationTabularInline):
     model = Recipient
     extra = 0
     fields = ("kind", "vendor", "description", "country", "receives")
@@ -409,7 +410,7 @@ class RecipientInline(RegisterInlineMixin, admin.TabularInline):
         return ", ".join(c.name for c in obj.data_categories.all()) or str(_("not recorded"))
 
 
-class TransferInline(RegisterInlineMixin, admin.StackedInline):
+class TransferInline(RegisterInlineMixin, TranslationStackedInline):
     model = Transfer
     extra = 0
     fields = (
@@ -442,7 +443,7 @@ class ProcessingActivityForm(forms.ModelForm):
 
 
 @admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(RegisterAdmin):
+class ProcessingActivityAdmin(RegisterAdmin, TranslationAdmin):
     form = ProcessingActivityForm
     list_display = ("name", "organisation", "record_type", "status", "business_function", "review_date", "owner")
     list_select_related = ("organisation", "owner")
@@ -485,7 +486,7 @@ class ProcessingActivityAdmin(RegisterAdmin):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(RegisterAdmin):
+class PurposeAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("description", "activity", "organisation", "legal_basis", "legal_basis_not_stated",
                     "article9_condition")
     list_select_related = ("activity__organisation",)
@@ -499,7 +500,7 @@ class PurposeAdmin(RegisterAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(RegisterAdmin):
+class TransferAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("activity", "vendor", "destination", "mechanism", "derogation", "tia_completed_on")
     list_select_related = ("activity", "vendor", "destination")
     list_filter = ("mechanism", "destination")
@@ -508,7 +509,7 @@ class TransferAdmin(RegisterAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(RegisterAdmin):
+class RecipientAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("__str__", "kind", "activity", "vendor", "country")
     list_select_related = ("activity", "vendor", "country")
     list_filter = ("kind",)
@@ -517,7 +518,7 @@ class RecipientAdmin(RegisterAdmin):
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(RegisterAdmin):
+class DataSourceAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("__str__", "kind", "activity")
     list_select_related = ("activity",)
     list_filter = ("kind",)

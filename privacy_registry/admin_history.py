@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .translated import every_language
+
 REASON_FIELD = "change_reason"
 REASON_MAX_LENGTH = 200
 
@@ -31,7 +33,12 @@ def _form_with_reason(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin whose revert needs the rights a change (or re-creation) needs, with a reason field."""
+    """SimpleHistoryAdmin whose revert needs the rights a change (or re-creation) needs, with a reason field.
+
+    Its search looks for register texts in every language (``privacy_registry.translated.every_language``)."""
+
+    def get_search_fields(self, request):
+        return every_language(self.model, super().get_search_fields(request))
 
     # Stored in the history as data, in one language, as the services' own reasons are.
     default_change_reason = "changed in admin"

@@ -103,7 +103,8 @@ class CorporateGroup(models.Model):
         _("who “we” means"), blank=True, help_text=_("As the notice says it, e.g. 'the X group: A, B and C'."),
     )
     privacy_notice_url = models.URLField(_("group privacy notice"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["name"]
@@ -179,7 +180,8 @@ class Organisation(models.Model):
         help_text=_("Identification asked of a requester, e.g. a copy of an identity document."),
     )
     retention_policy_url = models.URLField(_("retention and erasure policy link"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["name"]
@@ -271,7 +273,8 @@ class StatedRight(models.Model):
     identity_rule = models.CharField(_("identity check"), max_length=300, blank=True)
     delivery_format = models.CharField(_("delivered as"), max_length=200, blank=True)
     conditions = models.TextField(_("conditions or limits"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "right"]
@@ -325,7 +328,8 @@ class DataSubjectCategory(models.Model):
         help_text=_("Required when a minimum age is set: how the organisation makes sure of it."),
     )
     vulnerable = models.BooleanField(_("vulnerable individuals"), default=False)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["name"]
@@ -349,7 +353,8 @@ class PersonalDataCategory(models.Model):
         _("kind of special category"), max_length=20, choices=SpecialCategory.choices, blank=True
     )
     is_criminal = models.BooleanField(_("criminal convictions and offences (Art. 10)"), default=False)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["name"]
@@ -678,10 +683,8 @@ class ProcessingActivity(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(
-        m2m_fields=[subject_categories, data_categories, systems, security_measures, joint_controllers,
-                    other_controllers]
-    )
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -755,7 +758,8 @@ class Purpose(models.Model):
         help_text=_("Art. 21(2)-(3): an objection to direct marketing always stops this purpose, with no balancing."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["activity", "order", "id"]
@@ -790,7 +794,8 @@ class DataSource(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("which source"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["activity", "kind"]
@@ -829,7 +834,8 @@ class Recipient(models.Model):
         PersonalDataCategory, blank=True, related_name="recipients", verbose_name=_("data categories received"),
         help_text=_("Which of the activity's data this recipient receives. Empty: not recorded."),
     )
-    history = HistoricalRecords(m2m_fields=[data_categories])
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["activity", "kind"]
@@ -905,7 +911,8 @@ class Transfer(models.Model):
     tia_completed_on = models.DateField(_("transfer impact assessment done on"), null=True, blank=True)
     tia_link = models.URLField(_("transfer impact assessment link"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["activity", "destination"]

@@ -76,6 +76,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 
 INSTALLED_APPS = [
+    # First: register texts get their language columns (and then their history) before anything reads the models.
+    "modeltranslation",
     "privacy_registry.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,6 +193,12 @@ if AXES_FAILURE_LIMIT < 1:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("da", _("Danish"))]
+# Register texts (privacy_registry.translated): a column per language; a text not yet translated reads in English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "sv", "da")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text created in any language is also the English one until someone writes the English (so it never reads empty).
+MODELTRANSLATION_AUTO_POPULATE = "default"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True

@@ -28,7 +28,7 @@ def test_a_purpose_saved_in_the_admin_gets_its_hash_and_a_new_version_when_the_w
     organisation = f.OrganisationFactory()
     register_purpose = f.PurposeFactory(activity=f.ProcessingActivityFactory(organisation=organisation),
                                         legal_basis="a")
-    form = {"organisation": organisation.pk, "key": "newsletter", "name": "Newsletter", "active": "on",
+    form = {"organisation": organisation.pk, "key": "newsletter", "name_en": "Newsletter", "active": "on",
             "wording": "Monthly news.", "register_purposes": [register_purpose.pk], "cookie_category": ""}
     assert dpo_client.post("/admin/consent/consentpurpose/add/", form).status_code == 302
     purpose = ConsentPurpose.objects.get(key="newsletter")

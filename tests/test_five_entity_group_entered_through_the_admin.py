@@ -45,7 +45,7 @@ def _add(client, model: str, values: dict, inline_rows: dict[str, list[dict]] | 
 def test_a_five_entity_group_with_two_controllers_and_an_eea_representative(dpo_client):
     role = m.Organisation.Role
     _add(dpo_client, "corporategroup", {
-        "name": "Fjeld Group", "we_means": "“We”, “us”: Fjeld Holding A/S and its subsidiaries",
+        "name": "Fjeld Group", "we_means_en": "“We”, “us”: Fjeld Holding A/S and its subsidiaries",
     })
     group = m.CorporateGroup.objects.get(name="Fjeld Group")
     entities = [
@@ -81,11 +81,11 @@ def test_a_five_entity_group_with_two_controllers_and_an_eea_representative(dpo_
     # An activity whose notice names both controllers without saying they are joint controllers, and a purpose
     # whose basis it does not map to Art. 6(1).
     _add(dpo_client, "processingactivity", {
-        "organisation": holding.pk, "name": "Customer service", "status": m.ProcessingActivity.Status.ACTIVE,
+        "organisation": holding.pk, "name_en": "Customer service", "status": m.ProcessingActivity.Status.ACTIVE,
         "other_controllers": [str(sverige.pk)],
     }, inline_rows={"purposes": [{
-        "description": "Answer customers", "legal_basis": "", "legal_basis_not_stated": "on",
-        "legal_basis_as_stated": "legitimate interests or consent", "order": "0",
+        "description_en": "Answer customers", "legal_basis": "", "legal_basis_not_stated": "on",
+        "legal_basis_as_stated_en": "legitimate interests or consent", "order": "0",
     }]})
     activity = m.ProcessingActivity.objects.get(name="Customer service")
     assert list(activity.other_controllers.all()) == [sverige]

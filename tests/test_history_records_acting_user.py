@@ -47,7 +47,7 @@ def _post_change(client, activity, **changes):
 
 
 def test_changing_an_activity_records_the_acting_user_and_a_reason(compliance_client, activity):
-    _post_change(compliance_client, activity, name="Customer newsletter (opt-in)")
+    _post_change(compliance_client, activity, name_en="Customer newsletter (opt-in)")
 
     latest = activity.history.latest()
     assert latest.name == "Customer newsletter (opt-in)"
@@ -59,7 +59,7 @@ def test_changing_an_activity_records_the_acting_user_and_a_reason(compliance_cl
 def test_a_purpose_changed_in_its_inline_records_the_acting_user_and_a_reason(dpo_client, activity):
     purpose = activity.purposes.get()
 
-    _post_change(dpo_client, activity, **{"purposes-0-description": "Send the newsletter to subscribers"})
+    _post_change(dpo_client, activity, **{"purposes-0-description_en": "Send the newsletter to subscribers"})
 
     latest = purpose.history.latest()
     assert latest.description == "Send the newsletter to subscribers"
@@ -71,7 +71,7 @@ def test_a_purpose_added_in_its_inline_records_the_acting_user_and_a_reason(dpo_
     data = change_form_post_data(dpo_client.get(_change_url(activity)))
     data.update({
         "purposes-TOTAL_FORMS": "2",
-        "purposes-1-description": "Measure newsletter opens",
+        "purposes-1-description_en": "Measure newsletter opens",
         "purposes-1-legal_basis": m.LegalBasis.LEGITIMATE_INTERESTS,
         "purposes-1-order": "1",
         "purposes-1-activity": str(activity.pk),
@@ -98,7 +98,7 @@ def test_a_purpose_deleted_in_its_inline_records_the_acting_user_and_a_reason(dp
 
 
 def test_the_history_page_shows_the_old_and_the_new_value(dpo_client, activity):
-    _post_change(dpo_client, activity, name="Customer newsletter (opt-in)")
+    _post_change(dpo_client, activity, name_en="Customer newsletter (opt-in)")
 
     page = dpo_client.get(_history_url(activity))
 
@@ -140,7 +140,7 @@ def test_the_history_page_shows_many_to_many_changes_as_simple_history_would(dpo
 
 def test_reverting_to_a_version_records_the_dpo_and_a_reason(dpo_client, activity):
     first = activity.history.earliest()
-    _post_change(dpo_client, activity, name="Customer newsletter (opt-in)")
+    _post_change(dpo_client, activity, name_en="Customer newsletter (opt-in)")
     revert_url = reverse("admin:privacy_registry_processingactivity_simple_history", args=[activity.pk, first.pk])
     data = change_form_post_data(dpo_client.get(revert_url))
 

@@ -79,6 +79,13 @@ def change_form_post_data(response) -> dict:
     return data
 
 
+def form_name(model, field: str) -> str:
+    """The admin form's name for ``field``: a register text is entered per language, so its English column."""
+    from privacy_registry.translated import every_language
+
+    return every_language(model, [field])[0]
+
+
 def _text_field(model) -> str:
     """A plain text field of the model (no choices, not unique) that a change can set to NEW_VALUE."""
     for field in model._meta.fields:
@@ -208,7 +215,7 @@ def test_only_dpo_and_compliance_change_a_record(model_admin, role, allowed, req
     original = getattr(obj, field)
     # The form as an editor sees it, so the Auditor's POST is a complete one and fails on permission alone.
     data = change_form_post_data(superuser_client.get(_url(model, "change", obj.pk)))
-    data[field] = NEW_VALUE
+    data[form_name(model, field)] = NEW_VALUE
     client = _client(request, role)
 
     response = client.post(_url(model, "change", obj.pk), data)

@@ -1,0 +1,81 @@
+"""Register texts in every language of the product: one place that makes a model's texts translatable.
+
+Register texts (purposes, category names, retention statements…) are written by the organisation, so Django's
+catalogues cannot translate them; django-modeltranslation gives each listed field a column per language
+(``name_en``, ``name_sv``, ``name_da``). Reading ``obj.name`` gives the active language's text, falling back to
+English, so the generated notice, the exports and the admin need no change to speak the visitor's language.
+
+History: simple-history copies a model's fields when its history is attached. Attached in ``models.py`` it would
+miss the language columns, which modeltranslation adds later, so a translated model attaches its history here,
+after its translations (simple-history's documented way to work with modeltranslation). Each app's
+``translation.py`` calls :func:`translated`; ``HISTORY_AFTER_TRANSLATION`` lists the models so that a check can
+prove none lost its history.
+"""
+from __future__ import annotations
+
+import simple_history
+from django.db import models
+from modeltranslation.translator import TranslationOptions, translator
+
+HISTORY_AFTER_TRANSLATION: list[type[models.Model]] = []
+
+
+def translated(model: type[models.Model], fields: tuple[str, ...], **history_options) -> None:
+    """Make ``fields`` of ``model`` translatable, then attach its history (``history_options`` as for
+    ``HistoricalRecords``)."""
+    options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {"fields": fields})
+    translator.register(model, options)
+    simple_history.register(model, **history_options)
+    _plain_history_columns(model.history.model)
+    HISTORY_AFTER_TRANSLATION.append(model)
+
+
+def _plain_history_columns(historical: type[models.Model]) -> None:
+    """History rows repeat values, so their columns are never unique. simple-history clears ``unique`` on the copies
+    it makes, but a language column describes itself (to migrations) from the field it translates, unique included;
+    as the plain field it stores, it describes itself as it is. (django-simple-history issue 1299.)"""
+    for field in historical._meta.concrete_fields:
+        original = getattr(field, "translated_field", None)
+        if original is not None:
+            field.__class__ = type(original)
+
+
+def every_language(model: type[models.Model], lookups) -> tuple[str, ...]:
+    """Search lookups with each translated text replaced by its column in every language ("name" becomes
+    "name_en", "name_sv", "name_da"; "activity__name" likewise), so that a search finds a text whatever the
+    searcher's language and whether or not it is translated yet. Lookups with a prefix (``^``, ``=``, ``@``)
+    and other fields are kept as they are."""
+    from modeltranslation.settings import AVAILABLE_LANGUAGES
+    from modeltranslation.utils import build_localized_fieldname
+
+    out: list[str] = []
+    for lookup in lookups:
+        path = lookup.split("__")
+        current = model
+        for name in path[:-1]:
+            try:
+                current = current._meta.get_field(name).related_model
+            except Exception:  # noqa: BLE001 (not a relation: leave the lookup as it is)
+                current = None
+            if current is None:
+                break
+        options = _translation_options(current) if current is not None else None
+        if options is None or path[-1] not in options.fields:
+            out.append(lookup)
+            continue
+        prefix = "__".join(path[:-1])
+        out.extend(
+            f"{prefix}__{build_localized_fieldname(path[-1], language)}" if prefix
+            else build_localized_fieldname(path[-1], language)
+            for language in AVAILABLE_LANGUAGES
+        )
+    return tuple(out)
+
+
+def _translation_options(model):
+    from modeltranslation.translator import NotRegistered
+
+    try:
+        return translator.get_options_for_model(model)
+    except NotRegistered:
+        return None
