@@ -144,3 +144,23 @@ def test_admin_search_finds_a_text_in_any_language_whatever_the_staff_members_la
         assert found == {translated, untranslated}, language
         found = set(dpo_client.get(url, {"q": "Nyhetsbrev"}).context["cl"].result_list)
         assert found == {translated}, language
+
+
+def test_the_demo_gives_avaras_notice_in_swedish_and_every_translation_names_a_demo_row():
+    from django.core.management import call_command
+
+    from privacy_registry.demo.translations import TRANSLATIONS, rows
+
+    call_command("load_demo", verbosity=0)
+    for (model, field, slug), texts in TRANSLATIONS.items():
+        for english, languages in texts.items():
+            found = list(rows(model, field, slug, english))
+            assert found, (model.__name__, english)
+            assert all(getattr(row, f"{field}_sv") == languages["sv"] for row in found)
+
+    avara = m.Organisation.objects.get(slug="avara")
+    swedish, _ = notice.render(avara, "sv")
+    assert "### Försäljning, marknadsföring och kundvård" in swedish
+    assert "Besvara förfrågningar" in swedish
+    english, _ = notice.render(avara, "en")
+    assert "### Sales, marketing and customer care" in english and "Försäljning" not in english

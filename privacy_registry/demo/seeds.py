@@ -38,6 +38,7 @@ from privacy_registry.services import record_save
 
 from . import seed_data
 from .seed_data import ActivitySeed, OrganisationSeed, VendorSeed
+from .translations import TRANSLATIONS, rows
 
 REASON = "demo data"
 CONTROLLER = ProcessingActivity.RecordType.CONTROLLER
@@ -82,6 +83,19 @@ class _Loader:
         instance._change_reason = REASON
         manager.set(targets)
         self.saved += 1
+
+    def translations(self) -> None:
+        """The demo's register texts in Swedish and Danish (``translations.TRANSLATIONS``), saved if they differ."""
+        for (model, field, slug), texts in TRANSLATIONS.items():
+            for english, languages in texts.items():
+                for instance in rows(model, field, slug, english):
+                    changed = {f"{field}_{language}": text for language, text in languages.items()
+                               if getattr(instance, f"{field}_{language}") != text}
+                    if changed:
+                        for name, value in changed.items():
+                            setattr(instance, name, value)
+                        record_save(instance=instance, reason=REASON)
+                        self.saved += 1
 
     def country(self, code: str | None) -> Country | None:
         if code is None:
@@ -284,6 +298,7 @@ class _Loader:
             counts["systems"] += len(seed.systems)
             counts["security_measures"] += len(seed.security_measures)
             counts["activities"] += len(seed.activities)
+        self.translations()
 
         return {
             **counts,
