@@ -41,6 +41,7 @@ from .models import (
     Transfer,
     Vendor,
 )
+from .translated import LanguageErrorsMixin
 
 
 def _history_object_with_relations(record):
@@ -164,7 +165,7 @@ class SelectedObjectAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class InlineRowForm(forms.ModelForm):
+class InlineRowForm(LanguageErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():

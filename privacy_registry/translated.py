@@ -79,3 +79,24 @@ def _translation_options(model):
         return translator.get_options_for_model(model)
     except NotRegistered:
         return None
+
+
+class LanguageErrorsMixin:
+    """For a ModelForm: a model's ``clean()`` that reports a translated text ("automated_logic") reports it on the
+    form's box for the default language ("automated_logic_en"), since the form has no box of the plain name
+    (without this Django would answer 500: "form has no field named …")."""
+
+    def _update_errors(self, errors):
+        from django.core.exceptions import ValidationError
+        from modeltranslation.settings import DEFAULT_LANGUAGE
+        from modeltranslation.utils import build_localized_fieldname
+
+        if hasattr(errors, "error_dict"):
+            remapped: dict = {}
+            for field, messages in errors.error_dict.items():
+                localized = build_localized_fieldname(field, DEFAULT_LANGUAGE)
+                if field not in self.fields and localized in self.fields:
+                    field = localized
+                remapped.setdefault(field, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)

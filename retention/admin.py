@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from privacy_registry.admin_history import GuardedHistoryAdmin
 from privacy_registry.admin_readonly import ReadOnlyAdminMixin
@@ -47,7 +48,7 @@ ERASE_NOW_LIMIT = 100
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(GuardedHistoryAdmin):
+class RetentionRuleAdmin(GuardedHistoryAdmin, TranslationAdmin):
     list_display = ("__str__", "activity", "organisation", "rule", "subject_category", "enabled", "swept")
     list_display_links = ("__str__",)
     list_select_related = ("activity__organisation", "subject_category")

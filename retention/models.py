@@ -121,7 +121,7 @@ class RetentionRule(models.Model):
     trigger_event = models.CharField(
         _("triggering event"), max_length=300, blank=True,
         help_text=_("For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. "
-                    "The sweep does not act on it: the erasure is made when the event is handled."),
+                    "Record the event for the person (Retention events); the nightly sweep then acts when it is due."),
     )
     action = models.CharField(_("then"), max_length=30, choices=Action.choices, default=Action.ERASE)
     second_period_amount = models.PositiveIntegerField(
@@ -148,7 +148,8 @@ class RetentionRule(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["activity", "pk"]
