@@ -26,7 +26,7 @@ def _fast_passwords(settings):
 
 def _rule_form(activity, **overrides) -> dict:
     data = {
-        "activity": activity.pk, "subject_category": "", "data_category": "", "statement": "Up to ten years.",
+        "activity": activity.pk, "subject_category": "", "data_category": "", "statement_en": "Up to ten years.",
         "legal_reference": "Policy", "period_amount": "10", "period_unit": "years", "trigger": "last_contact_on",
         "action": "erase", "second_period_amount": "", "second_period_unit": "years", "enabled": "on",
     }

@@ -64,7 +64,7 @@ def test_the_second_period_is_bounded_too():
 def test_the_admin_form_refuses_a_period_of_100000_years(dpo_client):
     activity = f.ProcessingActivityFactory()
     form = {
-        "activity": activity.pk, "subject_category": "", "data_category": "", "statement": "Forever, near enough.",
+        "activity": activity.pk, "subject_category": "", "data_category": "", "statement_en": "Forever, near enough.",
         "legal_reference": "", "period_amount": "100000", "period_unit": "years", "trigger": "last_contact_on",
         "action": "erase", "second_period_amount": "", "second_period_unit": "years", "enabled": "on",
     }

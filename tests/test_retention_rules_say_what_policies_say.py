@@ -40,7 +40,7 @@ def test_a_rule_saved_through_the_admin_with_no_start_is_kept_disabled(dpo_clien
     activity = f.ProcessingActivityFactory()
     response = dpo_client.post("/admin/retention/retentionrule/add/", {
         "activity": activity.pk, "trigger": T.NOT_STATED, "period_amount": "10", "period_unit": PeriodUnit.YEARS,
-        "action": A.ERASE, "second_period_unit": PeriodUnit.YEARS, "statement": "Up to ten years.",
+        "action": A.ERASE, "second_period_unit": PeriodUnit.YEARS, "statement_en": "Up to ten years.",
         "enabled": "on",
     })
 
@@ -52,10 +52,10 @@ def test_a_rule_saved_through_the_admin_with_no_start_is_kept_disabled(dpo_clien
 def test_an_event_and_a_backup_exception_are_entered_through_the_admin(dpo_client):
     activity = f.ProcessingActivityFactory()
     response = dpo_client.post("/admin/retention/retentionrule/add/", {
-        "activity": activity.pk, "trigger": T.EVENT, "trigger_event": "a person under the minimum age is discovered",
+        "activity": activity.pk, "trigger": T.EVENT, "trigger_event_en": "a person under the minimum age is discovered",
         "period_amount": "0", "period_unit": PeriodUnit.DAYS, "action": A.ERASE_OR_ANONYMISE,
-        "second_period_unit": PeriodUnit.YEARS, "backup_exception": "until backups expire after 35 days",
-        "statement": "Deleted or anonymised as soon as we learn the person is under 15.", "enabled": "on",
+        "second_period_unit": PeriodUnit.YEARS, "backup_exception_en": "until backups expire after 35 days",
+        "statement_en": "Deleted or anonymised as soon as we learn the person is under 15.", "enabled": "on",
     })
 
     assert response.status_code == 302, response.content.decode()[:2000]
