@@ -74,12 +74,14 @@ class Gap:
 
 
 def _activities(organisation: Organisation) -> list[ProcessingActivity]:
-    return list(
+    # Sorted here by the name as the reader sees it: in the database the order would follow the language's own
+    # column, which is empty where a name is not yet translated.
+    activities = list(
         ProcessingActivity.objects.filter(
             organisation=organisation, record_type=ProcessingActivity.RecordType.CONTROLLER,
             status=ProcessingActivity.Status.ACTIVE,
         )
-        .order_by("name", "pk")
+        .order_by("pk")
         .prefetch_related(
             "subject_categories", "data_categories", "sources",
             Prefetch("joint_controllers", queryset=Organisation.objects.select_related("country").order_by("name")),
@@ -92,6 +94,7 @@ def _activities(organisation: Organisation) -> list[ProcessingActivity]:
                 "subject_category", "data_category").order_by("pk")),
         )
     )
+    return sorted(activities, key=lambda activity: activity.name.casefold())
 
 
 def _audiences(activities: list[ProcessingActivity]) -> OrderedDict[DataSubjectCategory | None, list]:
@@ -278,7 +281,8 @@ def build_blocks(organisation: Organisation, *, base_url: str = "") -> list[Bloc
     offices = list(Office.objects.filter(organisation=org).select_related("country")
                    .order_by("-is_headquarters", "name"))
     cookies = list(Cookie.objects.filter(organisation=org).select_related("vendor").order_by("category", "name"))
-    consent_purposes = list(ConsentPurpose.objects.filter(organisation=org, active=True).order_by("name"))
+    consent_purposes = sorted(ConsentPurpose.objects.filter(organisation=org, active=True),
+                              key=lambda purpose: purpose.name.casefold())
     blocks: list[Block] = [Block("h1", _("Privacy notice: %(organisation)s") % {"organisation": org.name})]
     add = blocks.append
     if org.scope_exclusions:

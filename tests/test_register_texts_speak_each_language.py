@@ -178,3 +178,19 @@ def test_a_check_on_a_translated_text_is_a_form_error_on_its_english_box_not_a_s
     assert "automated_logic_en" in response.context["adminform"].form.errors
     activity.refresh_from_db()
     assert not activity.automated_decision_making  # nothing written
+
+
+def test_the_notice_lists_activities_in_the_order_of_their_names_in_the_readers_language():
+    organisation = f.OrganisationFactory()
+    alpha = f.ProcessingActivityFactory(organisation=organisation, name="Alpha")
+    beta = f.ProcessingActivityFactory(organisation=organisation, name="Beta")
+    f.ProcessingActivityFactory(organisation=organisation, name="Camp")  # not translated: its English name
+    m.ProcessingActivity.objects.filter(pk=alpha.pk).update(name_sv="Öppet")
+    m.ProcessingActivity.objects.filter(pk=beta.pk).update(name_sv="Andra")
+
+    def order(language):
+        text, _ = notice.render(organisation, language)
+        return [line[4:] for line in text.splitlines() if line.startswith("### ")]
+
+    assert order("en") == ["Alpha", "Beta", "Camp"]
+    assert order("sv") == ["Andra", "Camp", "Öppet"]
