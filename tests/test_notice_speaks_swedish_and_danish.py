@@ -33,29 +33,8 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ("sv", "da")
 DEMO = ("antura", "antara", "avara")
 
-# Added with the register-fidelity parts of the notice; the owner translates them (sv, da) and empties this list.
-AWAITING_TRANSLATION = frozenset({
-    "%(name)s, trading as %(trading_name)s",
-    "%(office)s (headquarters)",
-    "What this notice does not cover: %(exclusions)s",
-    "The language of this notice: %(note)s",
-    "In this notice “we” means %(we)s.",
-    "Further phone numbers: %(phones)s",
-    "Offices:",
-    "Also a controller, for %(activities)s: %(organisation)s",
-    "Law applied beside the GDPR: %(law)s",
-    "You may object at any time to processing based on legitimate interests or on a public task, on grounds "
-    "relating to your particular situation.",
-    "You may object to direct marketing at any time, without giving reasons; these purposes then stop:",
-    "providing the data: %(requirement)s",
-    "if it is not provided: %(consequence)s",
-    "What happens if the data for “%(purpose)s” is not provided",
-    "The essence of the arrangement between the joint controllers",
-    "The contact details of the controller %(organisation)s",
-    # Older ones that makemessages had missed (they were inside f-strings, which it does not read).
-    "in the organisation’s words",
-    "logic not stated",
-})
+# Messages added since the catalogues were last translated; the owner translates them (sv, da) and empties this list.
+AWAITING_TRANSLATION: frozenset[str] = frozenset()
 
 OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧ do not occur in register texts or messages
 
