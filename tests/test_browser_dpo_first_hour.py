@@ -160,16 +160,16 @@ def test_dpo_first_hour(browser_page, django_user_model):
         expect(page).to_have_url(re.compile(r"/processingactivity/add/$"))
 
         choose_autocomplete(page, "id_organisation", "Nordl", "Nordlys Retail AB")
-        page.fill("#id_name", "Customer newsletter")
-        page.fill("#id_description", "Monthly offers to customers who subscribed.")
+        page.fill("#id_name_en", "Customer newsletter")
+        page.fill("#id_description_en", "Monthly offers to customers who subscribed.")
 
         # Two purposes through the stacked inline.
         add_purpose = page.locator("#purposes-group").get_by_role("button", name="Add another Purpose")
         add_purpose.click()
         add_purpose.click()
-        page.fill("#id_purposes-0-description", "Send the monthly newsletter")
+        page.fill("#id_purposes-0-description_en", "Send the monthly newsletter")
         page.select_option("#id_purposes-0-legal_basis", label="Art. 6(1)(a) consent")
-        page.fill("#id_purposes-1-description", "Measure how the newsletter is read")
+        page.fill("#id_purposes-1-description_en", "Measure how the newsletter is read")
         page.select_option("#id_purposes-1-legal_basis", label="Art. 6(1)(f) legitimate interests")
 
         # The e-mail service provider as a processor recipient, chosen through the vendor autocomplete.

@@ -57,7 +57,8 @@ def test_dpo_edits_previews_and_publishes_and_a_visitor_reads_it_in_swedish(brow
 
         # Edit the purpose.
         page.goto(f"/admin/privacy_registry/purpose/{purpose.pk}/change/")
-        page.fill("#id_description", "Deliver and invoice orders")
+        page.fill("#id_description_en", "Deliver and invoice orders")
+        page.fill("#id_description_sv", "Leverera och fakturera beställningar")
         page.click("input[name=_save]")
         expect(page.locator(".messagelist .success")).to_be_visible()
 
@@ -86,10 +87,13 @@ def test_dpo_edits_previews_and_publishes_and_a_visitor_reads_it_in_swedish(brow
             page.locator("form.language button[type=submit]").click()
         expect(page).to_have_url(re.compile(r"/privacy/nordlys/$"))
         expect(page.locator("html")).to_have_attribute("lang", "sv")
-        expect(page.locator("article.notice")).to_contain_text("Deliver and invoice orders")
+        # The purpose in the Swedish the DPO entered; the fixed wording from the catalogue.
+        expect(page.locator("article.notice")).to_contain_text("Leverera och fakturera beställningar")
+        expect(page.locator("article.notice")).not_to_contain_text("Deliver and invoice orders")
         expect(page.locator("label[for=language-select]")).to_have_text("Språk")
         expect(page.locator(".versions")).to_contain_text("Invoicing added")
         assert refusals == [], refusals
 
     version = NoticeVersion.objects.get(organisation=org)
-    assert version.published_by == dpo and "Deliver and invoice orders" in version.texts["sv"]
+    assert version.published_by == dpo and "Leverera och fakturera beställningar" in version.texts["sv"]
+    assert "Deliver and invoice orders" in version.texts["en"] and "Deliver and invoice orders" in version.texts["da"]

@@ -95,7 +95,7 @@ def test_a_notified_breach_or_one_unlikely_to_harm_is_not_listed(dpo_client):
 
 
 def test_recent_changes_name_who_changed_what(dpo_client):
-    dpo_client.post(reverse("admin:privacy_registry_datasubjectcategory_add"), {"name": "Whistle-blowers"})
+    dpo_client.post(reverse("admin:privacy_registry_datasubjectcategory_add"), {"name_en": "Whistle-blowers"})
     category = m.DataSubjectCategory.objects.get(name="Whistle-blowers")
 
     _response, html = _dashboard(dpo_client)
