@@ -166,20 +166,6 @@ def test_the_demo_gives_avaras_notice_in_swedish_and_every_translation_names_a_d
     assert "### Sales, marketing and customer care" in english and "Försäljning" not in english
 
 
-def test_a_check_on_a_translated_text_is_a_form_error_on_its_english_box_not_a_server_error(dpo_client):
-    activity = f.ProcessingActivityFactory()
-    url = reverse("admin:privacy_registry_processingactivity_change", args=[activity.pk])
-    data = change_form_post_data(dpo_client.get(url))
-    data.update({"automated_decision_making": "on", "automated_logic_en": ""})
-
-    response = dpo_client.post(url, data)
-
-    assert response.status_code == 200
-    assert "automated_logic_en" in response.context["adminform"].form.errors
-    activity.refresh_from_db()
-    assert not activity.automated_decision_making  # nothing written
-
-
 def test_the_notice_lists_activities_in_the_order_of_their_names_in_the_readers_language():
     organisation = f.OrganisationFactory()
     alpha = f.ProcessingActivityFactory(organisation=organisation, name="Alpha")

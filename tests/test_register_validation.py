@@ -186,13 +186,14 @@ def test_the_admin_answers_an_invalid_activity_with_the_error_and_changes_nothin
     url = reverse("admin:privacy_registry_processingactivity_change", args=[activity.pk])
     versions, log_entries = activity.history.count(), LogEntry.objects.count()
     data = change_form_post_data(dpo_client.get(url))
-    data.update(name="Automated credit scoring", automated_decision_making="on", automated_logic="")
+    # Register texts are entered per language: the check on the logic answers on its English box (no 500).
+    data.update(name_en="Automated credit scoring", automated_decision_making="on", automated_logic_en="")
 
     response = dpo_client.post(url, data)
 
     assert response.status_code == 200
     assert "describe its logic and consequences" in response.content.decode()
-    assert response.context["adminform"].form.errors["automated_logic"]
+    assert response.context["adminform"].form.errors["automated_logic_en"]
     activity.refresh_from_db()
     assert activity.name == "Credit scoring"
     assert activity.automated_decision_making is False
