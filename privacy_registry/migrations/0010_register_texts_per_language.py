@@ -2,21 +2,7 @@
 
 from django.db import migrations, models
 
-
-# The texts written before translations existed are the English ones (the product's default language); their
-# history rows too, so that a revert does not bring back an empty English text.
-APP = "privacy_registry"
-TRANSLATED = {'Organisation': ('rights_request_requirements', 'scope_exclusions', 'binding_language_note'), 'CorporateGroup': ('we_means',), 'StatedRight': ('channel', 'deadline', 'extension', 'fee', 'identity_rule', 'delivery_format', 'conditions'), 'DataSubjectCategory': ('name', 'description', 'age_check'), 'PersonalDataCategory': ('name', 'description'), 'ProcessingActivity': ('name', 'description', 'retention_statement', 'automated_logic'), 'Purpose': ('description', 'legal_basis_as_stated', 'legal_basis_detail', 'legitimate_interest', 'consequence_of_not_providing', 'retention_statement'), 'DataSource': ('description',), 'Recipient': ('description',), 'Transfer': ('destination_description',)}
-
-
-def copy_to_english(apps, schema_editor):
-    from django.db.models import F
-
-    for model_name, fields in TRANSLATED.items():
-        for name in (model_name, "Historical" + model_name):
-            model = apps.get_model(APP, name)
-            for field in fields:
-                model.objects.filter(**{f"{field}_en__isnull": True}).update(**{f"{field}_en": F(field)})
+from privacy_registry.migration_ops import copy_into_english
 
 
 class Migration(migrations.Migration):
@@ -896,5 +882,5 @@ class Migration(migrations.Migration):
             name='destination_description_sv',
             field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
         ),
-        migrations.RunPython(copy_to_english, migrations.RunPython.noop),
+        copy_into_english('privacy_registry', {'Organisation': ('rights_request_requirements', 'scope_exclusions', 'binding_language_note'), 'CorporateGroup': ('we_means',), 'StatedRight': ('channel', 'deadline', 'extension', 'fee', 'identity_rule', 'delivery_format', 'conditions'), 'DataSubjectCategory': ('name', 'description', 'age_check'), 'PersonalDataCategory': ('name', 'description'), 'ProcessingActivity': ('name', 'description', 'retention_statement', 'automated_logic'), 'Purpose': ('description', 'legal_basis_as_stated', 'legal_basis_detail', 'legitimate_interest', 'consequence_of_not_providing', 'retention_statement'), 'DataSource': ('description',), 'Recipient': ('description',), 'Transfer': ('destination_description',)}),
     ]

@@ -2,21 +2,7 @@
 
 from django.db import migrations, models
 
-
-# The texts written before translations existed are the English ones (the product's default language); their
-# history rows too, so that a revert does not bring back an empty English text.
-APP = "retention"
-TRANSLATED = {'RetentionRule': ('statement', 'trigger_event', 'backup_exception')}
-
-
-def copy_to_english(apps, schema_editor):
-    from django.db.models import F
-
-    for model_name, fields in TRANSLATED.items():
-        for name in (model_name, "Historical" + model_name):
-            model = apps.get_model(APP, name)
-            for field in fields:
-                model.objects.filter(**{f"{field}_en__isnull": True}).update(**{f"{field}_en": F(field)})
+from privacy_registry.migration_ops import copy_into_english
 
 
 class Migration(migrations.Migration):
@@ -126,5 +112,5 @@ class Migration(migrations.Migration):
             name='trigger_event',
             field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, verbose_name='triggering event'),
         ),
-        migrations.RunPython(copy_to_english, migrations.RunPython.noop),
+        copy_into_english('retention', {'RetentionRule': ('statement', 'trigger_event', 'backup_exception')}),
     ]
