@@ -44,6 +44,7 @@ from .models import (
     Transfer,
     Vendor,
 )
+from .translated import blank
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -278,7 +279,7 @@ def _activity_gaps(scope: Scope) -> list[ProcessingActivity]:
         return _breaking_any(activities, {
             "no_purpose": controller & Q(has_purpose=False),
             "review_overdue": Q(review_date__lt=timezone.localdate()),
-            "no_retention_statement": controller & Q(retention_statement=""),
+            "no_retention_statement": controller & blank("retention_statement"),
             "dpia_open": Q(dpia_required=ProcessingActivity.DpiaRequired.YES) & ~Q(dpia_status__in=dpia_done),
         }).only("pk", "name", "organisation_id", "review_date")
 
@@ -680,7 +681,7 @@ def processor_without_dpa(scope: Scope) -> Iterable[Finding]:
 
 @register("R009", severity=Severity.WARNING, title=_("Minimum age without an age check"))
 def minimum_age_without_check(scope: Scope) -> Iterable[Finding]:
-    candidates = DataSubjectCategory.objects.filter(minimum_age__isnull=False, age_check="")
+    candidates = DataSubjectCategory.objects.filter(blank("age_check"), minimum_age__isnull=False)
     through = ProcessingActivity.subject_categories.through
     uses = _uses_by_organisation(
         through.objects.filter(processingactivity__in=scope.activities(), datasubjectcategory__in=candidates)

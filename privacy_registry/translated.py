@@ -100,3 +100,16 @@ class LanguageErrorsMixin:
                 remapped.setdefault(field, []).extend(messages)
             errors = ValidationError(remapped)
         super()._update_errors(errors)
+
+
+def blank(field: str) -> models.Q:
+    """A lookup for "this register text is empty", in the product's default language whatever the active one.
+
+    A text's column per language is NULL until written (and '' once cleared), and a plain ``field=""`` lookup is
+    turned into the active language's column: in a Swedish session it would call every untranslated text empty."""
+    from modeltranslation.settings import DEFAULT_LANGUAGE
+    from modeltranslation.utils import build_localized_fieldname
+
+    column = build_localized_fieldname(field.rsplit("__", 1)[-1], DEFAULT_LANGUAGE)
+    path = f"{field.rsplit('__', 1)[0]}__{column}" if "__" in field else column
+    return models.Q(**{path: ""}) | models.Q(**{f"{path}__isnull": True})

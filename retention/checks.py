@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy_registry.checks import Finding, Scope, Severity, register
+from privacy_registry.translated import blank
 
 from .models import PERIOD_LIMITS, PeriodUnit, RetentionRule
 from .selectors import period_out_of_range_q, unenforceable_q
@@ -31,7 +32,7 @@ def activity_without_retention_rule(scope: Scope) -> Iterable[Finding]:
     rules = RetentionRule.objects.filter(activity_id=OuterRef("pk"))
     activities = (
         scope.controller_activities()
-        .exclude(retention_statement="")
+        .exclude(blank("retention_statement"))
         .filter(~Exists(rules.filter(enabled=True)), ~Exists(rules.filter(unenforceable_q())))
         .only("pk", "name", "organisation_id")
     )

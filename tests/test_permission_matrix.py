@@ -197,7 +197,7 @@ def test_only_dpo_and_compliance_open_the_add_form(model_admin, role, allowed, r
 def test_only_dpo_and_compliance_add_a_record(role, allowed, request):
     client = _client(request, role)
 
-    response = client.post(_url(m.DataSubjectCategory, "add"), {"name": "Whistle-blowers", "_save": "Save"})
+    response = client.post(_url(m.DataSubjectCategory, "add"), {"name_en": "Whistle-blowers", "_save": "Save"})
 
     assert response.status_code == (302 if allowed else 403)
     assert m.DataSubjectCategory.objects.filter(name="Whistle-blowers").exists() is allowed

@@ -180,3 +180,21 @@ def test_the_notice_lists_activities_in_the_order_of_their_names_in_the_readers_
 
     assert order("en") == ["Alpha", "Beta", "Camp"]
     assert order("sv") == ["Andra", "Camp", "Öppet"]
+
+
+def test_register_checks_read_the_english_text_whatever_the_session_language():
+    from privacy_registry.checks import run_checks
+
+    children = f.DataSubjectCategoryFactory(name="Pupils", minimum_age=13, age_check="Checked at enrolment")
+    activity = f.ProcessingActivityFactory(retention_statement="Kept for 2 years after the course")
+    activity.subject_categories.add(children)
+    bare = f.DataSubjectCategoryFactory(name="Toddlers", minimum_age=3)  # no age check in any language
+    activity.subject_categories.add(bare)
+
+    for language in ("en", "sv", "da"):
+        with translation.override(language):
+            codes = {(x.check_id, x.object_pk) for x in run_checks(organisation=activity.organisation)}
+        # Not translated is not missing: the English age check and retention statement count in every session.
+        assert ("R009", children.pk) not in codes, language
+        assert ("R009", bare.pk) in codes, language
+        assert ("R011", activity.pk) not in codes, language
