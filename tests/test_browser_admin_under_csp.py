@@ -69,7 +69,7 @@ def test_admin_pages_break_no_content_security_policy_rule(browser_page, django_
                             has_text="Nordlys Retail AB")).to_be_visible()
         page.keyboard.press("Escape")
         page.locator("#purposes-group").get_by_role("button", name="Add another Purpose").click()
-        expect(page.locator("#id_purposes-0-description")).to_be_visible()
+        expect(page.locator("#id_purposes-0-description_en")).to_be_visible()
 
         page.goto(f"/admin/privacy_registry/processingactivity/{activity.pk}/change/")
         expect(page.locator("#activity-findings .finding-warning").first).to_have_css("color", WARNING_COLOUR)
