@@ -8,12 +8,14 @@ left out. CSV goes through ``privacy_registry.csvsafe`` so no cell opens as a sp
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from django.utils import timezone
 
 from privacy_registry import csvsafe
@@ -174,9 +176,30 @@ def export_csv_files(data: dict[str, Any]) -> dict[str, bytes]:
     return files
 
 
+class ExportNotValid(Exception):
+    """The export does not follow its published schema: it is not handed over. The message names JSON paths and
+    schema rules only, never the values (they are the person's data)."""
+
+
+@functools.cache
+def _validator():
+    schema = json.loads(SCHEMA_PATH.read_text())
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def check_against_schema(data: dict[str, Any]) -> None:
+    errors = sorted(_validator().iter_errors(data), key=lambda error: error.json_path)
+    if errors:
+        where = ", ".join(f"{error.json_path} ({error.validator})" for error in errors[:5])
+        raise ExportNotValid(f"{len(errors)} schema error(s): {where}")
+
+
 def export_zip(*, subject: DataSubject, request: RightsRequest) -> tuple[str, bytes]:
-    """(file name, ZIP bytes): ``data.json``, the CSV files, and the schema the JSON follows."""
+    """(file name, ZIP bytes): ``data.json``, the CSV files, and the schema the JSON follows.
+
+    Raises ExportNotValid, and nothing is delivered, if the document does not follow the schema it ships with."""
     data = export_data(subject=subject)
+    check_against_schema(data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))

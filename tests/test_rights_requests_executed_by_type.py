@@ -229,3 +229,29 @@ def test_a_request_is_carried_out_once():
     services.request_approve_and_execute(request=request, actor=UserFactory())
     with pytest.raises(Exception, match="once"):
         services.request_approve_and_execute(request=request, actor=UserFactory())
+
+
+def test_an_export_that_breaks_its_schema_is_not_handed_over_and_its_error_names_no_value(
+        monkeypatch, django_capture_on_commit_callbacks):
+    subject = DataSubjectFactory(email="me@example.com", first_name="Ada")
+    EngagementFactory(subject=subject)
+    real = exports.export_data
+
+    def broken(*, subject):
+        data = real(subject=subject)
+        data["subject"]["email"] = {"unexpected": "me@example.com"}  # a shape the schema does not allow
+        return data
+
+    monkeypatch.setattr(exports, "export_data", broken)
+    request = _verified(subject, RequestType.ACCESS)
+    RightsRequest.objects.filter(pk=request.pk).update(status=Status.IN_PROGRESS)  # approved: the export is due
+    mail.outbox.clear()
+
+    with pytest.raises(exports.ExportNotValid) as refused:
+        services.export_build(request_id=request.pk)
+
+    assert "me@example.com" not in str(refused.value) and "$.subject.email" in str(refused.value)
+    request.refresh_from_db()
+    assert request.status == Status.IN_PROGRESS  # left for the task's retry and the overdue list, not completed
+    assert not RequestExport.objects.filter(request=request).exists()
+    assert mail.outbox == []
