@@ -616,9 +616,11 @@ def _vendor_uses(scope: Scope) -> QuerySet:
         systems = System.objects.filter(organisation=scope.organisation, vendor__isnull=False)
     else:
         systems = System.objects.filter(vendor__isnull=False)
+    # rewrite(False): a translated model's values_list selects its columns in set order (django-modeltranslation
+    # puts them back in order per row, but a UNION pairs columns by position), so these parts stay plain queries.
     return (
-        recipients.order_by().values_list("vendor_id", "activity__organisation_id")
-        .union(transfers.order_by().values_list("vendor_id", "activity__organisation_id"))
+        recipients.rewrite(False).order_by().values_list("vendor_id", "activity__organisation_id")
+        .union(transfers.rewrite(False).order_by().values_list("vendor_id", "activity__organisation_id"))
         .union(systems.order_by().values_list("vendor_id", "organisation_id"))
     )
 

@@ -624,3 +624,26 @@ def test_registry_check_lists_the_registered_checks(plugged_check):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("R001  Error") and "Activity without a purpose" in lines[0]
     assert any(line.startswith("X900") for line in lines)
+
+
+def test_vendor_uses_pair_their_columns_in_the_same_order_whatever_the_hash_seed():
+    # The recipients, transfers and systems that use a vendor are one UNION, paired by column position. A translated
+    # model's values_list (django-modeltranslation) selects its columns in set order, which follows the process's
+    # hash seed: vendor and organisation swapped places in some processes (R008 then missed a sub-processor).
+    import os
+    import re
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from privacy_registry import checks\n"
+        "print(str(checks._vendor_uses(checks.Scope()).query))\n"
+    )
+    for seed in ("1", "2", "3", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "DJANGO_SETTINGS_MODULE": "privacy_registry.settings"}
+        sql = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        selects = [s for s in re.findall(r"SELECT (.*?) FROM", sql) if "vendor_id" in s]
+        assert len(selects) == 3, sql
+        assert all(s.index('"vendor_id"') < s.index("organisation_id") for s in selects), (seed, selects)
