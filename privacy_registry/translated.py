@@ -14,8 +14,11 @@ prove none lost its history.
 from __future__ import annotations
 
 import simple_history
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
+from modeltranslation.translator import NotRegistered, TranslationOptions, translator
+from modeltranslation.utils import build_localized_fieldname
 
 HISTORY_AFTER_TRANSLATION: list[type[models.Model]] = []
 
@@ -45,9 +48,6 @@ def every_language(model: type[models.Model], lookups) -> tuple[str, ...]:
     "name_en", "name_sv", "name_da"; "activity__name" likewise), so that a search finds a text whatever the
     searcher's language and whether or not it is translated yet. Lookups with a prefix (``^``, ``=``, ``@``)
     and other fields are kept as they are."""
-    from modeltranslation.settings import AVAILABLE_LANGUAGES
-    from modeltranslation.utils import build_localized_fieldname
-
     out: list[str] = []
     for lookup in lookups:
         path = lookup.split("__")
@@ -55,7 +55,7 @@ def every_language(model: type[models.Model], lookups) -> tuple[str, ...]:
         for name in path[:-1]:
             try:
                 current = current._meta.get_field(name).related_model
-            except Exception:  # noqa: BLE001 (not a relation: leave the lookup as it is)
+            except FieldDoesNotExist:  # a lookup such as "__exact": leave it as it is
                 current = None
             if current is None:
                 break
@@ -73,8 +73,6 @@ def every_language(model: type[models.Model], lookups) -> tuple[str, ...]:
 
 
 def _translation_options(model):
-    from modeltranslation.translator import NotRegistered
-
     try:
         return translator.get_options_for_model(model)
     except NotRegistered:
@@ -87,10 +85,6 @@ class LanguageErrorsMixin:
     (without this Django would answer 500: "form has no field named …")."""
 
     def _update_errors(self, errors):
-        from django.core.exceptions import ValidationError
-        from modeltranslation.settings import DEFAULT_LANGUAGE
-        from modeltranslation.utils import build_localized_fieldname
-
         if hasattr(errors, "error_dict"):
             remapped: dict = {}
             for field, messages in errors.error_dict.items():
@@ -107,9 +101,6 @@ def blank(field: str) -> models.Q:
 
     A text's column per language is NULL until written (and '' once cleared), and a plain ``field=""`` lookup is
     turned into the active language's column: in a Swedish session it would call every untranslated text empty."""
-    from modeltranslation.settings import DEFAULT_LANGUAGE
-    from modeltranslation.utils import build_localized_fieldname
-
     column = build_localized_fieldname(field.rsplit("__", 1)[-1], DEFAULT_LANGUAGE)
     path = f"{field.rsplit('__', 1)[0]}__{column}" if "__" in field else column
     return models.Q(**{path: ""}) | models.Q(**{f"{path}__isnull": True})
