@@ -8,7 +8,6 @@ import zipfile
 import jsonschema
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from privacy_registry.models import LegalBasis
@@ -28,6 +27,7 @@ from tests.factories import (
     RightsRequestFactory,
     UserFactory,
 )
+from tests.retention_support import database_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,20 +52,6 @@ def _run(request, dpo, django_capture_on_commit_callbacks):
     return request
 
 
-def _database_text() -> str:
-    """Every text column of every table, as PostgreSQL prints it: what `pg_dump | grep` would search."""
-    chunks = []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-        )
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'SELECT t::text FROM "{table}" t')
-            chunks.extend(row[0] for row in cursor.fetchall())
-    return "\n".join(chunks).lower()
-
-
 def test_erasure_leaves_the_address_nowhere_in_the_database(django_capture_on_commit_callbacks):
     dpo = UserFactory()
     subject = DataSubjectFactory(email="erase.me@example.com")
@@ -77,7 +63,7 @@ def test_erasure_leaves_the_address_nowhere_in_the_database(django_capture_on_co
     assert request.status == Status.COMPLETED and request.outcome == Outcome.DONE
     assert DataSubject.objects.get(pk=subject.pk).state == DataSubject.State.ERASED
     assert ErasureRecord.objects.filter(subject_id=subject.pk, reason="rights_request").exists()
-    assert "erase.me@example.com" not in _database_text()
+    assert "erase.me@example.com" not in database_text()
     # the receipt still reached the requester
     assert mail.outbox[-1].to == ["erase.me@example.com"]
     assert "completed" in mail.outbox[-1].subject.lower()
