@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
@@ -74,3 +77,30 @@ def enqueued(monkeypatch):
     sent: list[int] = []
     monkeypatch.setattr(followups, "enqueue", lambda ids: sent.extend(ids))
     return sent
+
+
+# `.ci/run` runs the whole suite on PostgreSQL, then these again on SQLite (the README's default, `make test` with
+# no DATABASE_URL): every test module that reaches below the ORM (raw SQL, introspection, the database's own locks,
+# constraints and errors, migrations, a dump of every table) and every module of the code that branches on the
+# database (the sweep and retention events, erasure, the deadline schedules, the cookie endpoint's upsert, the
+# bounded subject list, the health check). Marked here by what a module says, so a new test is covered by itself.
+_BELOW_THE_ORM = re.compile(
+    r"connection\.(cursor|vendor|introspection)|RawSQL|\.raw\(|transactional_db|IntegrityError|migrat|"
+    r"select_for_update|on_postgresql|ci_uses_postgresql|database_text|table_texts|pg_dump"
+)
+_BRANCHING_CODE = ("test_sweep", "test_retention", "test_erasure", "test_rights_schedules", "test_consent_cookie",
+                   "test_subject_admin_list", "test_healthz")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_databases: also run on SQLite by .ci/run (set in conftest.py)")
+
+
+def pytest_collection_modifyitems(config, items):
+    verdicts: dict[Path, bool] = {}
+    for item in items:
+        path = Path(item.fspath)
+        if path not in verdicts:
+            verdicts[path] = path.name.startswith(_BRANCHING_CODE) or bool(_BELOW_THE_ORM.search(path.read_text()))
+        if verdicts[path]:
+            item.add_marker(pytest.mark.both_databases)
