@@ -51,6 +51,14 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
         "schedule": crontab(minute="10", hour="3"),
         "options": {"expires": 12 * 3600},
     }
+    # Requests whose execution was interrupted (a killed worker, a lost export task), in progress longer than
+    # RIGHTS_EXECUTION_STALE_AFTER_MINUTES, are carried out again: each was approved, or auto-executed, already, and
+    # taking one again recognises what was done.
+    sender.conf.beat_schedule["rights-execution-resume"] = {
+        "task": "rights.execution_resume",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 15 * 60},
+    }
     sender.conf.beat_schedule["rights-dpo-digest"] = {
         "task": "rights.dpo_digest",
         "schedule": crontab(minute="0", hour="7", day_of_week="mon-fri"),

@@ -438,6 +438,12 @@ RIGHTS_MINIMISE_AFTER_DAYS = env.int("RIGHTS_MINIMISE_AFTER_DAYS", default=180)
 RIGHTS_DUPLICATE_WINDOW_DAYS = env.int("RIGHTS_DUPLICATE_WINDOW_DAYS", default=30)
 # Where the DPO digest goes when an organisation has no DPO contact with an e-mail address (empty: not sent).
 RIGHTS_DPO_EMAIL = env.str("RIGHTS_DPO_EMAIL", default="")
+# A request still "in progress" this long after it was taken for execution was interrupted (a killed worker or web
+# process, a lost export task): the dashboard shows it, a beat job carries it out again every 15 minutes, and staff
+# can with the admin's "Carry out again". Longer than an export takes with its task's retries (about 16 minutes).
+RIGHTS_EXECUTION_STALE_AFTER_MINUTES = env.int("RIGHTS_EXECUTION_STALE_AFTER_MINUTES", default=60)
+if RIGHTS_EXECUTION_STALE_AFTER_MINUTES < 1:
+    raise ImproperlyConfigured("RIGHTS_EXECUTION_STALE_AFTER_MINUTES must be at least 1")
 if min(RIGHTS_VERIFY_LINK_HOURS, RIGHTS_DOWNLOAD_LINK_DAYS, RIGHTS_MINIMISE_AFTER_DAYS) < 1 or min(
     RIGHTS_UNVERIFIED_GRACE_HOURS, RIGHTS_DUPLICATE_WINDOW_DAYS
 ) < 0:

@@ -21,7 +21,9 @@ Design note.
   and a unique constraint stops a second record for one subject.
 - One transaction per person, and per batch: the suppression entries, every scrub, the erasure records and
   the journal hook commit together or not at all. Side effects (vendor follow-ups, mail) are only queued,
-  with ``transaction.on_commit``, after the commit.
+  with ``transaction.on_commit``, after the commit. The per-person path joins its caller's transaction when
+  there is one: a rights request claims, erases and closes in one, so a process killed on the way leaves
+  neither an erased person with an open request nor a closed request with the person still there.
 - Killed mid-batch: the batch's transaction rolls back, so no subject is half-erased; the rows were never
   marked done, and the next run selects them again.
 - Logs carry ids and counts, never e-mail addresses or names.
@@ -377,7 +379,7 @@ def _change_reason(action: str, *, rule: RetentionRule | None, reason: str) -> s
     return f"{action} (rule #{rule.pk})" if rule is not None else f"{action} ({reason})"
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def subject_erase(
     *,
     subject: DataSubject,
@@ -450,7 +452,7 @@ def subject_anonymise(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def subject_restrict(
     *, subject: DataSubject, reason: str, actor: Actor = None, rule: RetentionRule | None = None,
     request_ref: str = "",

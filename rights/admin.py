@@ -135,7 +135,7 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     raw_id_fields = ("subject",)
     filter_horizontal = ("objected_activities",)
     actions = ("verify", "extend", "pause_clock", "resume_clock", "approve_and_execute", "refuse", "complete",
-               "export_csv")
+               "export_csv", "carry_out_again")
     readonly_fields = (
         "public_ref", "organisation", "type", "channel", "received_at", "email", "details", "language", "status",
         "verified_at", "verification_method", "due_on", "extended_due_on", "extension_months", "extension_reason",
@@ -413,6 +413,39 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="rights-requests.csv"'
         return response
+
+    @admin.action(description=_("Carry out again (execution interrupted)"), permissions=["decide"])
+    def carry_out_again(self, request: HttpRequest, queryset) -> None:
+        """Requests stuck in progress (a killed worker or web process, a lost export task) are taken again: what was
+        done is recognised, the rest is done, and each closes (an export is queued again)."""
+        completed, queued, errors = 0, 0, []
+        for rights_request in queryset.order_by("pk"):
+            try:
+                # As for "Approve and carry out": a restriction needs the permission to restrict processing.
+                if (rights_request.type == RequestType.RESTRICTION
+                        and not request.user.has_perm(RESTRICT_PERMISSION)):
+                    raise ValidationError(_("Carrying out a restriction needs the permission to restrict processing."),
+                                          code="restrict_permission")
+                done = services.request_execution_retry(request=rights_request, actor=request.user)
+            except ValidationError as exc:
+                errors.append(f"{rights_request}: {' '.join(exc.messages)}")
+            else:
+                if done.status == Status.COMPLETED:
+                    completed += 1
+                else:
+                    queued += 1
+        if completed:
+            self.message_user(request, ngettext_lazy(
+                "%(n)d interrupted request carried out again and completed.",
+                "%(n)d interrupted requests carried out again and completed.", "n",
+            ) % {"n": completed}, messages.SUCCESS)
+        if queued:
+            self.message_user(request, ngettext_lazy(
+                "%(n)d interrupted request taken again: its export is queued and follows by e-mail.",
+                "%(n)d interrupted requests taken again: their exports are queued and follow by e-mail.", "n",
+            ) % {"n": queued}, messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
 
 
 # Codes and dates only: no addresses, no requesters' words.

@@ -10,7 +10,13 @@ class RightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from privacy_registry import dashboard as registry_dashboard
         from subjects.personal_data import Scrub, declare
+
+        from . import dashboard
+
+        # Requests stuck in progress (an interrupted execution) at the top of the admin dashboard.
+        registry_dashboard.register("rights.stuck_executions", dashboard.stuck_execution_alerts)
 
         erased = Scrub.fixed("[erased with the subject]")
         # The requester's own words and address go with the person; the codes (type, status, ground) and dates

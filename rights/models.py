@@ -148,6 +148,9 @@ class RightsRequest(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="likely_duplicates",
         verbose_name=_("likely duplicate of"),
     )
+    # When the request was last taken for execution (the claim): a request still "in progress" long after it was
+    # interrupted, and is taken again (rights.services.execution).
+    execution_started_at = models.DateTimeField(_("taken for execution at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
     minimised_at = models.DateTimeField(_("minimised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -203,6 +206,7 @@ class RequestEvent(models.Model):
         QUEUED = "queued", _("Queued for approval")
         APPROVED = "approved", _("Approved")
         EXECUTED = "executed", _("Executed")
+        RETRIED = "retried", _("Taken again after an interrupted execution")
         EXPORT_READY = "export_ready", _("Export ready for download")
         EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
         EXTENDED = "extended", _("Deadline extended")

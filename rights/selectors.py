@@ -61,6 +61,22 @@ def requests_to_minimise(*, cutoff: datetime) -> QuerySet[RightsRequest]:
     return RightsRequest.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=cutoff, minimised_at=None)
 
 
+def execution_stuck_q(*, cutoff: datetime) -> Q:
+    """In progress since before ``cutoff`` (or since before the claim was timed) and carried out by the services
+    alone: an execution that was interrupted. A rectification in progress waits for staff's correction instead."""
+    return (
+        Q(status=Status.IN_PROGRESS) & ~Q(type=RequestType.RECTIFICATION)
+        & (Q(execution_started_at__lt=cutoff) | Q(execution_started_at=None))
+    )
+
+
+def requests_execution_stuck(*, cutoff: datetime) -> QuerySet[RightsRequest]:
+    """Requests whose execution was interrupted (``execution_stuck_q``), oldest claim first."""
+    return RightsRequest.objects.filter(execution_stuck_q(cutoff=cutoff)).order_by(
+        F("execution_started_at").asc(nulls_first=True), "pk"
+    )
+
+
 def duplicate_of(*, request: RightsRequest, since: datetime) -> RightsRequest | None:
     """The latest earlier verified request by the same person (subject, else address) for the same right."""
     same_person = Q(subject=request.subject) if request.subject_id else Q(email__iexact=request.email or "-")

@@ -3,9 +3,12 @@ privacy_registry/celery.py.
 
 A redelivered task does no harm: a verification mail is sent only while the request awaits verification (a new
 link each time; earlier ones simply go unused), an export only while the request waits for one, and the beat
-tasks select what is still due.
+tasks select what is still due. A redelivered ``rights.execute`` (its worker was killed) carries the request out:
+the killed run committed nothing, or, for a request left in progress, it is taken again and finished.
 """
 from __future__ import annotations
+
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
@@ -38,10 +41,18 @@ def receipt_mail(request_id: int, kind: str) -> bool:
 @shared_task(name="rights.execute", acks_late=True, ignore_result=True)
 def execute(request_id: int) -> bool:
     try:
-        services.request_execute(request=RightsRequest(pk=request_id))
-    except ValidationError:  # taken already (a redelivered task), or waiting for staff after all
+        # The request's own execution: a request this task left in progress (redelivered after its worker was
+        # killed) is taken again at once, whatever its age.
+        services.request_execute(request=RightsRequest(pk=request_id), resume_after=timedelta(0))
+    except ValidationError:  # done already, or waiting for staff after all
         return False
     return True
+
+
+@shared_task(name="rights.execution_resume", ignore_result=True)
+def execution_resume() -> int:
+    # Every 15 minutes: requests whose execution was interrupted, in progress past RIGHTS_EXECUTION_STALE_AFTER_MINUTES.
+    return services.requests_execution_resume()
 
 
 @shared_task(name="rights.export_build", **_MAIL_RETRY)

@@ -14,10 +14,11 @@ Design note.
   ``rights.deadlines.due_date`` in the organisation's country.
 - Carrying a request out calls the existing services of the apps below: the erasure engine's per-person path
   (``retention.engine.subject_erase`` / ``subject_restrict``) for erasure and restriction, subjects' services
-  for engagements and rectification, the consent withdrawers' registry for consent. The engine owns its
-  (durable) transaction, so ``request_execute`` runs in three steps: claim the request (one conditional
-  UPDATE, so two approvals cannot both run it), act, then record the outcome. A failure while acting puts the
-  request back where it was and re-raises.
+  for engagements and rectification, the consent withdrawers' registry for consent. ``request_execute`` claims
+  the request (one conditional UPDATE, so two approvals cannot both run it), acts and closes it in one
+  transaction, which the engine's calls join: a process killed on the way leaves the request as it was. A
+  request left in progress (an export task lost) is taken again after RIGHTS_EXECUTION_STALE_AFTER_MINUTES
+  (``execution``'s design note).
 - E-mails and task enqueues happen after commit. Tasks take request ids; the nonce of a link is created in the
   task that mails it and exists nowhere else.
 
@@ -38,7 +39,12 @@ from .clock import MAX_EXTENSION_MONTHS, paused_days, request_extend, request_pa
 from .closing import request_complete, request_rectify, request_refuse, request_withdraw
 from .common import Actor, public_url
 from .downloads import export_build, export_open
-from .execution import request_approve_and_execute, request_execute
+from .execution import (
+    request_approve_and_execute,
+    request_execute,
+    request_execution_retry,
+    requests_execution_resume,
+)
 from .intake import (
     direct_marketing_scope,
     request_log,
@@ -68,6 +74,7 @@ __all__ = [
     "request_approve_and_execute",
     "request_complete",
     "request_execute",
+    "request_execution_retry",
     "request_extend",
     "request_log",
     "request_match",
@@ -80,6 +87,7 @@ __all__ = [
     "request_verify",
     "request_verify_by_staff",
     "request_withdraw",
+    "requests_execution_resume",
     "requests_minimise",
     "requests_purge_unverified",
     "token_peek",

@@ -2,19 +2,41 @@
 
 The erasure engine's per-person path (``retention.engine.subject_erase`` / ``subject_restrict``) for erasure and
 restriction, subjects' services for engagements and rectification, the consent withdrawers' registry for consent.
-The engine owns its (durable) transaction, so ``request_execute`` runs in three steps: claim the request (one
-conditional UPDATE, so two approvals cannot both run it), act, then record the outcome. A failure while acting puts
-the request back where it was and re-raises."""
+
+Design note.
+- One transaction: the claim (one conditional UPDATE, so two approvals cannot both run it), the work of the apps
+  below (the engine's calls join the caller's transaction), the timeline and the closing (``request_complete``)
+  commit together or not at all. A process killed anywhere before the commit leaves the request as it was
+  (verified, or awaiting approval) and the person untouched; carrying it out again (a DPO's approval, the
+  redelivered ``rights.execute`` task) does it all, once. The receipt is mailed after the commit, to the address
+  read before the erasure scrubbed it: the address is kept nowhere else, so it could not be read again after an
+  erasure that had committed without its closing.
+- What commits "in progress": an access or portability request, whose export a task builds after the commit, and a
+  rectification, which waits for staff's correction. The claim records when it was taken (``execution_started_at``).
+  A request in progress longer than RIGHTS_EXECUTION_STALE_AFTER_MINUTES was interrupted (its export task was lost,
+  or an earlier version of this module, which committed claim, work and closing apart, was killed between them): it
+  is taken again by the admin's "Carry out again" and by the beat's ``requests_execution_resume``; the
+  ``rights.execute`` task, being the request's own execution redelivered, takes it again at any age. A rectification
+  is never taken again: it is staff's work.
+- Taking it again is safe: each executor recognises work already done (an erased subject is erased again as a no-op
+  that returns the earlier record, a restricted one is not restricted again, withdrawn consents and stopped
+  engagements stay as they are) and goes on to close; an export is queued again, and building it does nothing once
+  the request is completed. A request taken again after an erasure that had committed cannot mail its receipt: the
+  address went with the person.
+- A request with no matched subject closes as "nothing held" only when no data subject of the organisation has the
+  requester's address: when several have it (or one added since verification), it waits for staff to choose."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from privacy_registry.models import LegalBasis, Organisation, ProcessingActivity
 from privacy_registry.services import acting_user as _user
@@ -25,7 +47,7 @@ from subjects import consent_withdrawers
 from subjects.models import DataSubject, Engagement
 from subjects.services import engagement_record
 
-from .. import mail
+from .. import mail, selectors
 from ..models import Outcome, RequestType, RightsRequest, Status
 from .closing import request_complete
 from .common import Actor, Kind, _event, _in_language, _on_commit_enqueue, _request_ref, _scrub_requests
@@ -33,25 +55,43 @@ from .intake import direct_marketing_scope
 
 logger = logging.getLogger(__name__)
 
+# Stuck requests the beat carries out again in one run (each in its own transaction); the rest wait for the next.
+RESUME_BATCH = 100
 
-def _claim(request: RightsRequest, *, actor: Actor) -> str | None:
-    """Take the request for execution with one conditional UPDATE; the status it had, or None if taken already."""
-    with transaction.atomic():
-        before = RightsRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
-        if before not in (Status.VERIFIED, Status.AWAITING_APPROVAL):
-            return None
-        taken = RightsRequest.objects.filter(pk=request.pk, status=before).update(
-            status=Status.IN_PROGRESS, handled_by=_user(actor) or F("handled_by"), updated_at=timezone.now()
-        )
-        if taken != 1:
-            return None
-        fresh = RightsRequest.objects.get(pk=request.pk)
-        if before == Status.AWAITING_APPROVAL:
-            _event(fresh, Kind.APPROVED, actor=actor)
-        # QuerySet.update() writes no history row: one is written here, saying what happened.
-        fresh._change_reason = "taken for execution"
-        fresh.save(update_fields=["updated_at"])
-        return before
+
+def _stale_after() -> timedelta:
+    return timedelta(minutes=settings.RIGHTS_EXECUTION_STALE_AFTER_MINUTES)
+
+
+def _claim(request: RightsRequest, *, actor: Actor, stale_before: datetime) -> str | None:
+    """Take the request for execution with one conditional UPDATE, in the caller's transaction: a verified request,
+    or one whose execution was interrupted (in progress since before ``stale_before``). The status it had, or None
+    when it is not to be taken."""
+    row = RightsRequest.objects.filter(pk=request.pk).values("status", "execution_started_at").first()
+    if row is None:
+        return None
+    before, started = row["status"], row["execution_started_at"]
+    if before not in (Status.VERIFIED, Status.AWAITING_APPROVAL) and not RightsRequest.objects.filter(
+        selectors.execution_stuck_q(cutoff=stale_before), pk=request.pk
+    ).exists():
+        return None
+    now = timezone.now()
+    taken = RightsRequest.objects.filter(pk=request.pk, status=before, execution_started_at=started).update(
+        status=Status.IN_PROGRESS, execution_started_at=now, handled_by=_user(actor) or F("handled_by"),
+        updated_at=now,
+    )
+    if taken != 1:
+        return None
+    fresh = RightsRequest.objects.get(pk=request.pk)
+    if before == Status.AWAITING_APPROVAL:
+        _event(fresh, Kind.APPROVED, actor=actor)
+    elif before == Status.IN_PROGRESS:
+        since = started.isoformat(timespec="minutes") if started else "before the claim was timed"
+        _event(fresh, Kind.RETRIED, actor=actor, note=f"in progress since {since}")
+    # QuerySet.update() writes no history row: one is written here, saying what happened.
+    fresh._change_reason = "taken again for execution" if before == Status.IN_PROGRESS else "taken for execution"
+    fresh.save(update_fields=["updated_at"])
+    return before
 
 
 def request_approve_and_execute(*, request: RightsRequest, actor: Actor) -> RightsRequest:
@@ -59,29 +99,102 @@ def request_approve_and_execute(*, request: RightsRequest, actor: Actor) -> Righ
     return request_execute(request=request, actor=actor)
 
 
-def request_execute(*, request: RightsRequest, actor: Actor = None) -> RightsRequest:
-    """Carry a verified request out by its type, through the services of the apps below.
+def request_execute(
+    *, request: RightsRequest, actor: Actor = None, resume_after: timedelta | None = None
+) -> RightsRequest:
+    """Carry a verified request out by its type, through the services of the apps below, in one transaction.
 
-    Raises ValidationError when the request is not ready (not verified, or claimed already, or an objection
-    without the processing it is about).
+    A request whose execution was interrupted (in progress longer than ``resume_after``, by default
+    RIGHTS_EXECUTION_STALE_AFTER_MINUTES) is taken again and finished. Raises ValidationError when the request is
+    not ready (not verified, closed, being carried out, an objection without the processing it is about, or no
+    subject chosen while the requester's address matches some).
     """
     request = RightsRequest.objects.select_related("organisation", "subject").get(pk=request.pk)
+    _refuse_unless_ready(request)
+    resume_after = _stale_after() if resume_after is None else resume_after
+    try:
+        with transaction.atomic(durable=True):
+            if _claim(request, actor=actor, stale_before=timezone.now() - resume_after) is None:
+                raise _not_claimable(request)
+            request = RightsRequest.objects.select_related("organisation", "subject").get(pk=request.pk)
+            return _EXECUTORS[request.type](request, actor)
+    except ValidationError:
+        raise
+    except Exception:
+        # Nothing committed: the claim rolled back with the work, and the request is as it was.
+        logger.exception("rights request %s: execution failed", request.pk)
+        raise
+
+
+def _refuse_unless_ready(request: RightsRequest) -> None:
     # An objection to direct marketing names its activities itself (direct_marketing_scope); any other objection
     # waits for staff to name the processing they decided to stop.
     if (request.type == RequestType.OBJECTION and request.subject_id and not request.direct_marketing
             and not request.objected_activities.exists()):
         raise ValidationError(_("Choose the processing objected to before carrying the objection out."),
                               code="no_activities")
-    before = _claim(request, actor=actor)
-    if before is None:
-        raise ValidationError(_("Only a verified request can be carried out, once."), code="status")
-    try:
-        return _EXECUTORS[request.type](request, actor)
-    except Exception:
-        # Nothing of the type's work committed (each engine call is one transaction); the request is open again.
-        RightsRequest.objects.filter(pk=request.pk, status=Status.IN_PROGRESS).update(status=before)
-        logger.exception("rights request %s: execution failed", request.pk)
-        raise
+    if request.subject_id is None and request.email:
+        # Unmatched is "nothing held" only when nobody has the address: several people with it (or one added since
+        # verification) is for staff to resolve, never a reply that nothing is held.
+        candidates = len(selectors.subject_candidates(request=request)[:2])
+        if candidates > 1:
+            raise ValidationError(_(
+                "The requester's address matches several data subjects: choose the one this request is about (the "
+                "request's “matched data subject”) before carrying it out."
+            ), code="no_subject")
+        if candidates == 1:
+            raise ValidationError(_(
+                "The requester's address matches a data subject: match the request to it (the request's “matched "
+                "data subject”) before carrying it out."
+            ), code="no_subject")
+
+
+def _not_claimable(request: RightsRequest) -> ValidationError:
+    current = RightsRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
+    if current == Status.IN_PROGRESS and request.type != RequestType.RECTIFICATION:
+        minutes = settings.RIGHTS_EXECUTION_STALE_AFTER_MINUTES
+        return ValidationError(ngettext(
+            "This request is being carried out. If it is still in progress %(minutes)d minute after it was taken, "
+            "it was interrupted, and it can be carried out again.",
+            "This request is being carried out. If it is still in progress %(minutes)d minutes after it was taken, "
+            "it was interrupted, and it can be carried out again.", minutes,
+        ) % {"minutes": minutes}, code="in_progress")
+    return ValidationError(_("Only a verified request can be carried out, once."), code="status")
+
+
+def request_execution_retry(*, request: RightsRequest, actor: Actor) -> RightsRequest:
+    """Carry out again a request whose execution was interrupted (in progress longer than
+    RIGHTS_EXECUTION_STALE_AFTER_MINUTES): what was done is recognised, the rest is done, the request closes."""
+    cutoff = timezone.now() - _stale_after()
+    if not RightsRequest.objects.filter(selectors.execution_stuck_q(cutoff=cutoff), pk=request.pk).exists():
+        minutes = settings.RIGHTS_EXECUTION_STALE_AFTER_MINUTES
+        raise ValidationError(ngettext(
+            "Only a request in progress for more than %(minutes)d minute (an interrupted execution) is carried out "
+            "again.",
+            "Only a request in progress for more than %(minutes)d minutes (an interrupted execution) is carried out "
+            "again.", minutes,
+        ) % {"minutes": minutes}, code="not_stuck")
+    return request_execute(request=request, actor=actor)
+
+
+def requests_execution_resume() -> int:
+    """The beat's job: carry out again the requests whose execution was interrupted, each in its own transaction.
+    Returns how many were taken again; one that fails stays in progress, shown on the dashboard."""
+    cutoff = timezone.now() - _stale_after()
+    ids = list(selectors.requests_execution_stuck(cutoff=cutoff).values_list("pk", flat=True)[:RESUME_BATCH])
+    resumed = 0
+    for request_id in ids:
+        try:
+            request_execute(request=RightsRequest(pk=request_id))
+        except ValidationError as exc:  # taken meanwhile, or waiting for staff (e.g. a subject to choose)
+            logger.info("rights request %s: not carried out again (%s)", request_id, exc.code)
+        except Exception:  # logged by request_execute; the others go on
+            continue
+        else:
+            resumed += 1
+    if ids:
+        logger.info("rights: %d of %d interrupted request(s) carried out again", resumed, len(ids))
+    return resumed
 
 
 def _nothing_held(request: RightsRequest, actor: Actor) -> RightsRequest:
@@ -97,16 +210,22 @@ def _execute_erasure(request: RightsRequest, actor: Actor) -> RightsRequest:
         return _nothing_held(request, actor)
     subject = request.subject
     address = request.email or ""
-    kept = _kept_by_law(subject)
-    if kept["holds"] or kept["activities"]:
-        return _partial_erasure(request, actor, kept=kept, address=address)
+    # Taken again after an interrupted execution whose erasure had committed: the engine returns the earlier record.
+    erased_already = subject.state == DataSubject.State.ERASED
+    if not erased_already:
+        kept = _kept_by_law(subject)
+        if kept["holds"] or kept["activities"]:
+            return _partial_erasure(request, actor, kept=kept, address=address)
     engine.subject_erase(
         subject=subject, reason=ErasureRecord.Reason.RIGHTS_REQUEST, actor=_user(actor),
         request_ref=_request_ref(request),
     )
     with transaction.atomic():
         _forget_address(organisation=request.organisation, address=address)
-        _event(request, Kind.EXECUTED, actor=actor, note=f"subject #{subject.pk} erased")
+        note = f"subject #{subject.pk} was erased already" if erased_already else f"subject #{subject.pk} erased"
+        if erased_already and not address:
+            note += "; no receipt: the requester's address went with the erasure"
+        _event(request, Kind.EXECUTED, actor=actor, note=note)
     return request_complete(
         request=request, actor=actor, outcome=Outcome.DONE, mail_to=address or None,
         response=_in_language(request, gettext_lazy("Your personal data has been erased.")),
