@@ -89,7 +89,8 @@ _BELOW_THE_ORM = re.compile(
     r"select_for_update|on_postgresql|ci_uses_postgresql|database_text|table_texts|pg_dump"
 )
 _BRANCHING_CODE = ("test_sweep", "test_retention", "test_erasure", "test_rights_schedules", "test_consent_cookie",
-                   "test_subject_admin_list", "test_healthz")
+                   "test_subject_admin_list", "test_healthz", "test_rights_execution",
+                   "test_rights_stuck_execution")
 
 
 def pytest_configure(config):
