@@ -7,6 +7,14 @@ Design note (the sweep).
   SweepRun row. A second run started meanwhile records itself as locked out and does nothing. A "running" row
   left by a killed worker is recognised as stale (on PostgreSQL: nobody holds the lock; elsewhere: older than
   ``RETENTION_SWEEP_STALE_AFTER_HOURS``), closed as failed, and the new run goes ahead.
+- One run per scheduled window: the beat's task passes the time it was scheduled for (``window``), kept on the run;
+  a window that has had its run (succeeded, or ended without acting) is skipped with nothing recorded
+  (``SweepSkipped``), before the lock and again, by a partial unique constraint on the window, when the run's row is
+  inserted. So two beats, or a copy redelivered after the run finished, cannot run the sweep twice for one night.
+- The run's order (``selectors.sweep_order``): the enabled rules by id, then the event rules with events due. What an
+  earlier rule removes changes what a later one finds (a person due in two activities is detached from the first
+  and erased by the second); the due set and the erase-or-detach decision (``selectors.subjects_due_decided``) read
+  it from the same conditions in a preview and in a run, so the preview counts what the run does.
 - Chunks, each its own transaction (``engine.sweep_rule_batch``): the due subjects are read once, in id order,
   a chunk at a time (``selectors.due_subject_id_chunks``: a server-side cursor on PostgreSQL, keyset pages
   elsewhere); never ``OFFSET``. Each chunk is logged with
@@ -26,7 +34,9 @@ Design note (the sweep).
   the other rules are swept, and the run ends as failed.
 - A dry run (preview) changes nothing: counts per rule and a sample of subject ids. With
   ``RETENTION_REQUIRE_APPROVAL`` an acting run carries out an approved preview (its cutoff, once), or does
-  nothing and says so.
+  nothing and says so. Before it acts it counts what it would do with the preview's code; more than the preview
+  showed for any rule (erased, anonymised, restricted or detached), and it does nothing: status "more than the
+  approved preview", the numbers in its error, an alert on the dashboard. The DPO previews and approves again.
 - Erasure is not one typo away: an acting run's cutoff may not be after today (it would erase people before
   their time) unless a ``FutureAsOf`` override names who allows it and why, which stays on the run; every
   caller goes through this check, the nightly task included. A cutoff outside ``AS_OF_EARLIEST`` ..
