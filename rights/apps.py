@@ -10,7 +10,10 @@ class RightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from retention import journal
         from subjects.personal_data import Scrub, declare
+
+        from .services import forgetting
 
         erased = Scrub.fixed("[erased with the subject]")
         # The requester's own words and address go with the person; the codes (type, status, ground) and dates
@@ -34,3 +37,5 @@ class RightsConfig(AppConfig):
         declare("rights.RequestExport", subject_path="request__subject", delete_row=True)
         # The digest is the SHA-256 of a random nonce: it identifies a link, not a person.
         declare("rights.RequestToken", subject_path="request__subject", not_personal=["purpose", "digest"])
+        # After a restore, the journal's replay also scrubs requests never verified that hold an erased address.
+        journal.forgetter_add("rights.unverified_requests", forgetting.requests_forget_identities)

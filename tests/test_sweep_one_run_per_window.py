@@ -31,7 +31,7 @@ def due_subject():
 @pytest.mark.django_db
 def test_two_sweep_tasks_for_one_window_record_one_run_and_the_second_skips(due_subject, caplog):
     now = datetime(2026, 3, 4, 2, 31, tzinfo=STOCKHOLM)  # a minute after the 02:30 beat
-    with mock.patch.object(tasks.timezone, "now", return_value=now):
+    with mock.patch("django.utils.timezone.now", return_value=now):
         first = tasks.sweep.apply().get()
         second = tasks.sweep.apply().get()
 
