@@ -383,8 +383,9 @@ def window_run(*, window: datetime) -> SweepRun | None:
 
 def sweep_runs_needing_attention(*, now: datetime, limit: int = 5) -> list[SweepRun]:
     """Acting runs a person must look at, newest first: failed (or not run for doing more than the approved
-    preview) since the last run that succeeded (a later success settles them), and "running" for longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS`` (its worker was most
-    likely killed; the next acting run, or the command run by hand, closes it). One query."""
+    preview) since the last run that succeeded (a later success settles them), and "running" for longer than
+    ``RETENTION_SWEEP_STALE_AFTER_HOURS`` (its worker was most likely killed; the next acting run, or the command
+    run by hand, closes it). One query."""
     acting = SweepRun.objects.filter(dry_run=False)
     last_success = (
         acting.filter(status=SweepRun.Status.SUCCEEDED).order_by("-started_at").values("started_at")[:1]
