@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
-from retention import services
+from retention import selectors, services
 from retention.models import ErasureRecord, SweepRun
 from subjects.models import DataSubject, Engagement
 from tests import factories as f
@@ -121,3 +122,4 @@ def test_a_run_that_would_erase_more_than_approved_does_nothing_and_says_why(wor
     assert not ErasureRecord.objects.exists()
     assert set(DataSubject.objects.values_list("state", flat=True)) == {DataSubject.State.ACTIVE}
     assert Engagement.objects.count() == 6
+    assert run in selectors.sweep_runs_needing_attention(now=timezone.now())  # on the DPO's dashboard
