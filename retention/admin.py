@@ -231,8 +231,8 @@ class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "status", "as_of", "dry_run", "started_at", "finished_at", "acted", "held", "failed",
                     "approved_at")
     list_filter = ("status", "dry_run")
-    fields = ("status", "as_of", "dry_run", "chunk_size", "started_at", "finished_at", "started_by", "approved_by",
-              "approved_at", "preview", "error", "rule_errors", "future_as_of_by", "future_as_of_reason")
+    fields = ("status", "as_of", "window", "dry_run", "chunk_size", "started_at", "finished_at", "started_by",
+              "approved_by", "approved_at", "preview", "error", "rule_errors", "future_as_of_by", "future_as_of_reason")
     readonly_fields = fields
 
     @admin.display(description=_("acted on"))

@@ -1,6 +1,7 @@
 """Retention's alerts at the top of the admin dashboard (plugged into ``privacy_registry.dashboard`` from
 ``RetentionConfig.ready()``): an acting sweep run that failed since the last one that succeeded, or that has been
-"running" longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS``. Only for a user who may view sweep runs."""
+"running" longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS``, or that did nothing because it would have done
+more than the approved preview. Only for a user who may view sweep runs."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -34,6 +35,12 @@ def sweep_alerts(user) -> list[Alert]:
                     "Sweep run #%(id)s (started %(started)s) failed: some subjects were not processed. It is retried; "
                     "if it keeps failing, look at its errors."
                 )
+            level = Level.ERROR
+        elif run.status == SweepRun.Status.EXCEEDS_APPROVAL:
+            message = gettext(
+                "Sweep run #%(id)s (started %(started)s) did nothing: it would have done more than the approved "
+                "preview showed. Look at its numbers, preview the sweep again and approve what it shows."
+            )
             level = Level.ERROR
         else:
             message = gettext(

@@ -822,8 +822,9 @@ def sweep_rule_batch(
     The chunk's subject rows are locked with ``FOR UPDATE SKIP LOCKED`` (a no-op on SQLite), so two workers, or a
     sweep and a rights request, never take the same subject; rows another transaction holds are skipped and the
     next run picks them up. Due-ness is checked again after locking, so a chunk delivered twice (or a subject held
-    or erased meanwhile) does nothing twice. A subject still in another activity is not erased: only their
+    or erased meanwhile) does nothing twice. A subject another activity still needs is not erased: only their
     engagement in this activity is removed ("detached"); for the restrict step they are left as they are ("kept").
+    Which is which is decided by ``selectors.subjects_due_decided``, the function the preview counts with.
     """
     steps = dict(rule.phases())
     if phase is None:
@@ -835,10 +836,9 @@ def sweep_rule_batch(
     # on the locked row itself, so PostgreSQL re-checks it on the row's newest version when a concurrent erasure
     # committed in between: a chunk delivered twice finds its subjects erased and does nothing.
     rows = list(
-        selectors.subjects_due(rule=rule, as_of=as_of, phase=phase)
+        selectors.subjects_due_decided(rule=rule, as_of=as_of, phase=phase)  # the preview's decision, too
         .filter(pk__in=ids_param(ids))
         .select_for_update(skip_locked=True)
-        .annotate(shared=selectors.in_other_activity(rule=rule, subject_ref="pk"))
         .order_by("pk")
         .values_list("pk", "shared", "email", "phone")
     )

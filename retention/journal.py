@@ -23,6 +23,10 @@ Design note.
   finds everyone erased and does nothing but re-add digests that are already there. Killed mid-way: finished
   chunks stay done; run it again. Legal holds are not consulted: the journal says the erasure happened, and a
   hold in the restored copy is one that had ended before it.
+- Rows that hold an erased person's identifier with no link to their subject row (a rights request never verified
+  keeps only the address it came from) are out of the engine's reach. Apps above retention register a forgetter
+  (``forgetter_add``, from their ``AppConfig.ready()``); after the erasures, replay calls each with the journal's
+  keyed hashes and those of the restored identities it erased again, and counts what they scrubbed.
 """
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +50,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from subjects.keyed_hash import suppression_digests_many
 from subjects.models import DataSubject, Suppression
 from subjects.services import suppressions_add_digests
 
@@ -268,6 +273,37 @@ def journal_write(entries: Sequence[engine.JournalEntry]) -> None:
                 entries[0].record_id if entries else "-", entries[-1].record_id if entries else "-")
 
 
+# --- what replay asks the apps above to forget -----------------------------------------------------------------
+
+# ``forgetter(*, digests, dry_run) -> rows``: scrub (with ``dry_run``: only count) the rows holding one of these
+# identities, given as keyed hash → kind ("email", "phone"; "" from lines older than kinds), as the suppression list
+# keeps them.
+Forgetter = Callable[..., int]
+_forgetters: dict[str, Forgetter] = {}
+
+
+def forgetter_add(name: str, forgetter: Forgetter) -> None:
+    """Register a forgetter under ``name`` (from an ``AppConfig.ready()``; registering a name again replaces it)."""
+    _forgetters[name] = forgetter
+
+
+def _forget(digests: Mapping[str, str], *, dry_run: bool) -> int:
+    return sum(forgetter(digests=digests, dry_run=dry_run) for forgetter in list(_forgetters.values()))
+
+
+def _identity_digests(subject_ids: Sequence[int], *, chunk_size: int) -> dict[str, str]:
+    """Keyed hash → kind of the identities these (restored) subjects hold now, a chunk of ids at a time."""
+    found: dict[str, str] = {}
+    for start in range(0, len(subject_ids), chunk_size):
+        identities = {
+            pk: (email, phone) for pk, email, phone in DataSubject.objects
+            .filter(pk__in=list(subject_ids[start:start + chunk_size])).order_by().values_list("pk", "email", "phone")
+        }
+        for digests in suppression_digests_many(identities).values():
+            found.update(digests)
+    return found
+
+
 # --- reading and replaying -----------------------------------------------------------------------------------
 
 
@@ -315,6 +351,7 @@ class ReplayResult:
     anonymised: int = 0
     restricted: int = 0
     digests: int = 0
+    forgotten: int = 0  # rows elsewhere (requests never verified, say) that held an identity erased
     dry_run: bool = False
     redone_ids: list[int] = field(default_factory=list)
 
@@ -380,7 +417,12 @@ def erasure_replay(*, since: date | None, dry_run: bool = False, chunk_size: int
     result.to_redo = sum(len(ids) for ids in todo.values())
     digests = {d: kind for line in lines for d, kind in line.digests.items()}
     result.digests = len(digests)
+    # The identities the restored rows of those erased again hold (the journal's, or an older spelling of them),
+    # read before they are erased: held elsewhere, they are forgotten there too.
+    erasing = [pk for action, ids in todo.items() if action != Action.RESTRICT for pk in ids]
+    forget = {**_identity_digests(erasing, chunk_size=chunk_size), **digests}
     if dry_run:
+        result.forgotten = _forget(forget, dry_run=True)
         return result
     # Every identity the journal names goes back on the list, present subjects or not: a restored copy must not
     # let an erased person be imported again. A line from before kinds were journalled says e-mail.
@@ -393,6 +435,8 @@ def erasure_replay(*, since: date | None, dry_run: bool = False, chunk_size: int
             result.redone_ids += done
             logger.info("erasure replay: %s chunk of %d, %d done", action, len(ids[start:start + chunk_size]),
                         len(done))
-    logger.info("erasure replay since %s: %d subject(s) listed, %d absent, %d already done, %d redone",
-                since, result.subjects, result.absent, result.already, result.redone)
+    result.forgotten = _forget(forget, dry_run=False)
+    logger.info("erasure replay since %s: %d subject(s) listed, %d absent, %d already done, %d redone, %d other "
+                "row(s) forgotten", since, result.subjects, result.absent, result.already, result.redone,
+                result.forgotten)
     return result

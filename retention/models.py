@@ -369,10 +369,16 @@ class SweepRun(models.Model):
         FAILED = "failed", _("failed")
         LOCKED_OUT = "locked_out", _("not run: another sweep was running")
         AWAITING_APPROVAL = "awaiting_approval", _("not run: no approved preview")
+        EXCEEDS_APPROVAL = "exceeds_approval", _("not run: more than the approved preview")
 
     started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     as_of = models.DateField(_("as of"), help_text=_("The cutoff day, fixed when the run starts."))
+    # The scheduled run's time (the beat's cron): one run per window, however many beats or deliveries start one.
+    window = models.DateTimeField(
+        _("scheduled for"), null=True, blank=True,
+        help_text=_("The scheduled time this run is for; empty for a run started by hand."),
+    )
     dry_run = models.BooleanField(_("preview (dry run)"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
     chunk_size = models.PositiveIntegerField(_("chunk size"), default=1000)
@@ -420,6 +426,12 @@ class SweepRun(models.Model):
             # killed worker's connection releases by itself).
             models.UniqueConstraint(
                 fields=["status"], condition=Q(status="running", dry_run=False), name="retention_one_running_sweep",
+            ),
+            # One run per scheduled window: a second beat (or a redelivered task) for a window whose run is going
+            # or done cannot start another; a failed one leaves the window to its retry.
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(status__in=["running", "succeeded"]),
+                name="retention_one_sweep_per_window",
             ),
         ]
         permissions = [

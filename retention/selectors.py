@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 
@@ -89,9 +90,70 @@ def _held(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id") 
 # --- due engagements -------------------------------------------------------------------------------------
 
 
+# --- the run's order, and what it has removed before each rule ------------------------------------------
+#
+# A run sweeps its rules one after the other, and what an earlier rule does changes what a later one finds: a
+# person due in two activities is detached from the first (the second still needs them) and erased by the second
+# (nothing needs them any more). A preview changes nothing, so it must read what the run will have done by then
+# from the same conditions: ``removed_before`` says which engagements the rules before ``rule`` remove, and both
+# the due set and the erase-or-detach decision (``subjects_due_decided``) leave them out. In a run they are gone
+# already, so the conditions find nothing more; in a preview they stand in for the run's earlier work.
+
+
+def sweep_order(*, as_of: date) -> list[RetentionRule]:
+    """The rules a run on ``as_of`` sweeps, in the order it sweeps them: the enabled rules by id, then the
+    event-triggered rules with a pending event due (those not among the first). Preview and run both go by it."""
+    rules = list(rules_swept().select_related("activity"))
+    seen = {rule.pk for rule in rules}
+    return rules + [rule for rule in event_rules_due(as_of=as_of) if rule.pk not in seen]
+
+
+def _rules_before(*, rule: RetentionRule, as_of: date) -> list[RetentionRule]:
+    """The rules a run sweeps before ``rule`` (none when ``rule`` is not in the run's order: swept on its own)."""
+    order = sweep_order(as_of=as_of)
+    position = next((i for i, other in enumerate(order) if other.pk == rule.pk), 0)
+    return order[:position]
+
+
+def _removed_by(*, rule: RetentionRule, as_of: date) -> Q | None:
+    """On Engagement: the rows ``rule`` removes when it is swept on ``as_of``, its subject detached or erased (the
+    end of it all: erase or anonymise; a restriction removes nothing). ``None`` when it removes none, or cannot be
+    swept at all (the run records it as not swept)."""
+    final = dict(rule.phases()).get(Phase.FINAL)
+    if not rule.periods_in_range or final not in (ErasureRecord.Action.ERASE, ErasureRecord.Action.ANONYMISE):
+        return None
+    not_held = ~_held(rule=rule, as_of=as_of)
+    if rule.is_event_triggered:
+        due = events_due(rule=rule, as_of=as_of, phase=Phase.FINAL).filter(subject_id=OuterRef("subject_id"))
+        return Q(activity_id=rule.activity_id) & Q(Exists(due)) & not_held
+    try:
+        Engagement._meta.get_field(rule.trigger)
+    except FieldDoesNotExist:
+        return None
+    removed = Q(activity_id=rule.activity_id, **{
+        f"{rule.trigger}__isnull": False, f"{rule.trigger}__lte": rule.cutoff(as_of, phase=Phase.FINAL),
+    }) & not_held
+    if rule.subject_category_id is not None:
+        removed &= Q(Exists(DataSubject.categories.through.objects.filter(
+            datasubject_id=OuterRef("subject_id"), datasubjectcategory_id=rule.subject_category_id)))
+    return removed
+
+
+def removed_before(*, rule: RetentionRule, as_of: date) -> Q | None:
+    """On Engagement: the rows a run on ``as_of`` removes before it comes to ``rule`` (``None``: none)."""
+    removed = None
+    for earlier in _rules_before(rule=rule, as_of=as_of):
+        part = _removed_by(rule=earlier, as_of=as_of)
+        if part is not None:
+            removed = part if removed is None else removed | part
+    return removed
+
+
 def _candidates(*, rule: RetentionRule, as_of: date, phase: Phase) -> QuerySet[Engagement]:
     field = rule.trigger
     qs = Engagement.objects.filter(activity_id=rule.activity_id, **{f"{field}__lte": rule.cutoff(as_of, phase=phase)})
+    if (removed := removed_before(rule=rule, as_of=as_of)) is not None:
+        qs = qs.exclude(removed)  # an earlier rule of the same activity took them (detached, or erased them)
     if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
         # Restricting applies to subjects still in use; those past the second period too are the erase
         # phase's, which runs first.
@@ -137,6 +199,34 @@ def in_other_activity(*, rule: RetentionRule, subject_ref: str = "subject_id") -
     return Exists(
         Engagement.objects.filter(subject_id=OuterRef(subject_ref)).exclude(activity_id=rule.activity_id)
     )
+
+
+def needed_elsewhere(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id") -> Exists:
+    """Whether another activity still needs the subject when the run comes to ``rule``: an engagement in another
+    activity that no rule before it removes (``removed_before``)."""
+    others = Engagement.objects.filter(subject_id=OuterRef(subject_ref)).exclude(activity_id=rule.activity_id)
+    if (removed := removed_before(rule=rule, as_of=as_of)) is not None:
+        others = others.exclude(removed)
+    return Exists(others)
+
+
+def subjects_due_decided(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[DataSubject]:
+    """The one decision, per subject, of what ``rule`` does in ``phase`` on ``as_of``: the subjects due
+    (``subjects_due``), each annotated ``shared``, true when another activity still needs them
+    (``needed_elsewhere``): they are only detached from this activity (in the restrict phase: kept as they are);
+    the others are erased, anonymised or restricted. The preview counts it; the run locks and acts on it."""
+    return subjects_due(rule=rule, as_of=as_of, phase=phase).annotate(
+        shared=needed_elsewhere(rule=rule, as_of=as_of, subject_ref="pk")
+    )
+
+
+def decided_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> tuple[int, int]:
+    """(acted on, only detached or kept) under ``rule`` in ``phase``: ``subjects_due_decided``, counted in one
+    query."""
+    counts = subjects_due_decided(rule=rule, as_of=as_of, phase=phase).aggregate(
+        n_all=Count("pk"), n_shared=Count("pk", filter=Q(shared=True)),
+    )
+    return counts["n_all"] - counts["n_shared"], counts["n_shared"]
 
 
 def subjects_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[DataSubject]:
@@ -284,16 +374,24 @@ def approved_preview(*, as_of: date | None, today: date) -> SweepRun | None:
     return previews.order_by("-approved_at").first()
 
 
+def window_run(*, window: datetime) -> SweepRun | None:
+    """The run that had the scheduled ``window``: an acting run for it that succeeded, or ended without acting
+    (awaiting approval, more than the approved preview). A failed or locked-out run leaves the window open."""
+    done = (SweepRun.Status.SUCCEEDED, SweepRun.Status.AWAITING_APPROVAL, SweepRun.Status.EXCEEDS_APPROVAL)
+    return SweepRun.objects.filter(window=window, dry_run=False, status__in=done).order_by("pk").first()
+
+
 def sweep_runs_needing_attention(*, now: datetime, limit: int = 5) -> list[SweepRun]:
-    """Acting runs a person must look at, newest first: failed since the last run that succeeded (a later success
-    settles them), and "running" for longer than ``RETENTION_SWEEP_STALE_AFTER_HOURS`` (its worker was most
-    likely killed; the next acting run, or the command run by hand, closes it). One query."""
+    """Acting runs a person must look at, newest first: failed (or not run for doing more than the approved
+    preview) since the last run that succeeded (a later success settles them), and "running" for longer than
+    ``RETENTION_SWEEP_STALE_AFTER_HOURS`` (its worker was most likely killed; the next acting run, or the command
+    run by hand, closes it). One query."""
     acting = SweepRun.objects.filter(dry_run=False)
     last_success = (
         acting.filter(status=SweepRun.Status.SUCCEEDED).order_by("-started_at").values("started_at")[:1]
     )
     stale_since = now - timedelta(hours=settings.RETENTION_SWEEP_STALE_AFTER_HOURS)
-    failed = Q(status=SweepRun.Status.FAILED) & (
+    failed = Q(status__in=(SweepRun.Status.FAILED, SweepRun.Status.EXCEEDS_APPROVAL)) & (
         ~Exists(acting.filter(status=SweepRun.Status.SUCCEEDED)) | Q(started_at__gt=Subquery(last_success))
     )
     stuck = Q(status=SweepRun.Status.RUNNING, started_at__lt=stale_since)

@@ -7,6 +7,14 @@ Design note (the sweep).
   SweepRun row. A second run started meanwhile records itself as locked out and does nothing. A "running" row
   left by a killed worker is recognised as stale (on PostgreSQL: nobody holds the lock; elsewhere: older than
   ``RETENTION_SWEEP_STALE_AFTER_HOURS``), closed as failed, and the new run goes ahead.
+- One run per scheduled window: the beat's task passes the time it was scheduled for (``window``), kept on the run;
+  a window that has had its run (succeeded, or ended without acting) is skipped with nothing recorded
+  (``SweepSkipped``), before the lock and again, by a partial unique constraint on the window, when the run's row is
+  inserted. So two beats, or a copy redelivered after the run finished, cannot run the sweep twice for one night.
+- The run's order (``selectors.sweep_order``): the enabled rules by id, then the event rules with events due. What an
+  earlier rule removes changes what a later one finds (a person due in two activities is detached from the first
+  and erased by the second); the due set and the erase-or-detach decision (``selectors.subjects_due_decided``) read
+  it from the same conditions in a preview and in a run, so the preview counts what the run does.
 - Chunks, each its own transaction (``engine.sweep_rule_batch``): the due subjects are read once, in id order,
   a chunk at a time (``selectors.due_subject_id_chunks``: a server-side cursor on PostgreSQL, keyset pages
   elsewhere); never ``OFFSET``. Each chunk is logged with
@@ -26,7 +34,9 @@ Design note (the sweep).
   the other rules are swept, and the run ends as failed.
 - A dry run (preview) changes nothing: counts per rule and a sample of subject ids. With
   ``RETENTION_REQUIRE_APPROVAL`` an acting run carries out an approved preview (its cutoff, once), or does
-  nothing and says so.
+  nothing and says so. Before it acts it counts what it would do with the preview's code; more than the preview
+  showed for any rule (erased, anonymised, restricted or detached), and it does nothing: status "more than the
+  approved preview", the numbers in its error, an alert on the dashboard. The DPO previews and approves again.
 - Erasure is not one typo away: an acting run's cutoff may not be after today (it would erase people before
   their time) unless a ``FutureAsOf`` override names who allows it and why, which stays on the run; every
   caller goes through this check, the nightly task included. A cutoff outside ``AS_OF_EARLIEST`` ..
@@ -41,7 +51,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -68,6 +78,8 @@ ACTED_KEY = {
     ErasureRecord.Action.ANONYMISE: "anonymised",
     ErasureRecord.Action.RESTRICT: "restricted",
 }
+# What a run carrying out an approved preview may not do more of than the preview showed, rule by rule.
+APPROVED_KEYS = ("erased", "anonymised", "restricted", "detached")
 ADVISORY_LOCK_KEY = zlib.crc32(b"retention.sweep")
 APPROVE_PERMISSION = "retention.approve_sweeprun"
 # The cutoffs a run accepts: a rule's periods reach back at most two centuries (two periods of at most a hundred
@@ -83,6 +95,17 @@ class SweepRefused(ValueError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class SweepSkipped(Exception):
+    """A scheduled run for a window that has had its run already (it succeeded, or ended without acting: awaiting
+    approval, or more than the approved preview): nothing was started and nothing recorded. ``run_id`` is the
+    window's run."""
+
+    def __init__(self, run_id: int, window: datetime) -> None:
+        super().__init__(f"the sweep scheduled for {window.isoformat()} has run already (run #{run_id})")
+        self.run_id = run_id
+        self.window = window
 
 
 @dataclass(frozen=True)
@@ -198,9 +221,9 @@ def _close_stale_runs(*, holding_lock: bool) -> int:
 
 
 def _start(*, as_of: date, dry_run: bool, chunk_size: int, actor: Actor, preview: SweepRun | None,
-           holding_lock: bool, future_as_of: FutureAsOf | None) -> SweepRun:
+           holding_lock: bool, future_as_of: FutureAsOf | None, window: datetime | None) -> SweepRun:
     values = {"as_of": as_of, "dry_run": dry_run, "chunk_size": chunk_size, "started_by": _user(actor),
-              "preview": preview}
+              "preview": preview, "window": window}
     if future_as_of is not None:
         values.update(future_as_of_by=future_as_of.by.strip(), future_as_of_reason=future_as_of.reason.strip())
     if not holding_lock:
@@ -211,8 +234,17 @@ def _start(*, as_of: date, dry_run: bool, chunk_size: int, actor: Actor, preview
         with transaction.atomic():
             return SweepRun.objects.create(status=SweepRun.Status.RUNNING, **values)
     except IntegrityError:
-        # Another acting run holds the "running" row (SQLite, or a run outside the advisory lock).
+        # The window's run finished a moment ago (its row is the window's), or another acting run holds the
+        # "running" row (SQLite, or a run outside the advisory lock).
+        _skip_if_window_done(window)
         return _locked_out(values)
+
+
+def _skip_if_window_done(window: datetime | None) -> None:
+    """Raise ``SweepSkipped`` when the scheduled ``window`` has had its run."""
+    if window is not None and (done := selectors.window_run(window=window)) is not None:
+        logger.info("sweep for %s skipped: run %s is that window's", window.isoformat(), done.pk)
+        raise SweepSkipped(done.pk, window)
 
 
 def _locked_out(values: dict) -> SweepRun:
@@ -264,18 +296,11 @@ def _sweep_one_rule(run: SweepRun, rule: RetentionRule, errors: list[str]) -> No
     try:
         if not rule.periods_in_range:
             raise _RuleNotSwept(gettext("its period is longer than 100 years: correct the rule"))
-        if rule.is_event_triggered:  # its pending events due on the cutoff (retention.events)
-            if run.dry_run:
-                run.sample[str(rule.pk)] = events.events_preview(run=run, rule=rule, counts=counts)
-            else:
-                events.events_sweep(run=run, rule=rule, counts=counts, errors=errors, save_progress=partial(
-                    SweepRun.objects.filter(pk=run.pk).update, counts=run.counts))
-        elif run.dry_run:
-            for phase, _action in rule.phases():
-                due, held = selectors.due_and_held_counts(rule=rule, as_of=run.as_of, phase=phase)
-                counts["due"] += due
-                counts["held"] += held
-            run.sample[str(rule.pk)] = _preview_rule(run, rule, counts)
+        if run.dry_run:
+            run.sample[str(rule.pk)] = _count_rule(run, rule, counts)
+        elif rule.is_event_triggered:  # its pending events due on the cutoff (retention.events)
+            events.events_sweep(run=run, rule=rule, counts=counts, errors=errors, save_progress=partial(
+                SweepRun.objects.filter(pk=run.pk).update, counts=run.counts))
         else:
             _sweep_rule(run, rule, counts, run.counts, errors)
     except Exception as exc:  # noqa: BLE001  (one rule must not stop the others: recorded, and the run fails)
@@ -288,12 +313,24 @@ def _sweep_one_rule(run: SweepRun, rule: RetentionRule, errors: list[str]) -> No
     logger.info("sweep run %s rule %s: %s", run.pk, rule.pk, counts)
 
 
+def _count_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) -> list[int]:
+    """What the run will do under ``rule`` on its cutoff, added to ``counts``, and a sample of subject ids; changes
+    nothing. A preview's numbers, and the numbers an acting run checks against the preview it carries out."""
+    if rule.is_event_triggered:  # its pending events due on the cutoff (retention.events)
+        return events.events_preview(run=run, rule=rule, counts=counts)
+    for phase, _action in rule.phases():
+        due, held = selectors.due_and_held_counts(rule=rule, as_of=run.as_of, phase=phase)
+        counts["due"] += due
+        counts["held"] += held
+    return _preview_rule(run, rule, counts)
+
+
 def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) -> list[int]:
     sample: list[int] = []
     for phase, action in rule.phases():
-        due = selectors.engagements_due(rule=rule, as_of=run.as_of, phase=phase)
-        shared = due.filter(selectors.in_other_activity(rule=rule)).count()
-        sole = due.count() - shared
+        # The run's own decision (``engine.sweep_rule_batch`` acts on the same selector), with what the rules
+        # before this one will have removed by then.
+        sole, shared = selectors.decided_counts(rule=rule, as_of=run.as_of, phase=phase)
         counts[ACTED_KEY[action]] += sole
         counts["kept" if action == ErasureRecord.Action.RESTRICT else "detached"] += shared
         if len(sample) < selectors.SAMPLE_SIZE:
@@ -301,6 +338,25 @@ def _preview_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int]) ->
                 rule=rule, as_of=run.as_of, phase=phase, limit=selectors.SAMPLE_SIZE - len(sample)
             )
     return sample
+
+
+def _beyond_approval(run: SweepRun, preview: SweepRun, rules: Iterable[RetentionRule]) -> list[str]:
+    """Where ``run`` would do more than the approved ``preview`` showed: one "rule #id: key planned > approved" per
+    rule and count (``APPROVED_KEYS``); empty when it keeps to it. Counted before anything is done, on the run's
+    cutoff, by the preview's own code (``_count_rule``). A rule that cannot be swept is passed over, as the run
+    passes it over."""
+    beyond = []
+    for rule in rules:
+        if not rule.periods_in_range:
+            continue
+        planned = dict.fromkeys(COUNT_KEYS, 0)
+        _count_rule(run, rule, planned)
+        approved = (preview.counts or {}).get(str(rule.pk), {})
+        beyond += [
+            f"rule #{rule.pk}: {key} {planned[key]} > {approved.get(key, 0)}"
+            for key in APPROVED_KEYS if planned[key] > approved.get(key, 0)
+        ]
+    return beyond
 
 
 def _sweep_workers() -> int:
@@ -443,7 +499,7 @@ def _sweep_rule(run: SweepRun, rule: RetentionRule, counts: dict[str, int], all_
 
 def sweep_run(
     *, as_of: date | None = None, dry_run: bool = False, chunk_size: int | None = None, actor: Actor = None,
-    future_as_of: FutureAsOf | None = None,
+    future_as_of: FutureAsOf | None = None, window: datetime | None = None,
 ) -> SweepRun:
     """Run the retention sweep (or, with ``dry_run``, preview it) and return its SweepRun.
 
@@ -452,10 +508,18 @@ def sweep_run(
     (another run was working) or awaiting approval (``RETENTION_REQUIRE_APPROVAL`` and no approved preview to
     carry out). Raises ``SweepRefused``, with nothing started, for a chunk size below one, a cutoff out of range,
     or an acting run's cutoff after today without a ``future_as_of`` override (recorded on the run when used).
+
+    ``window`` is the scheduled time of the beat's run (``retention.tasks``): one run per window. A window that
+    has had its run (succeeded, awaiting approval, or more than the approved preview) raises ``SweepSkipped`` and
+    records nothing; one whose run failed is run again (the task's retry). A run that carries out an approved
+    preview first counts what it would do, with the preview's code; if that is more than the preview showed for
+    any rule, it does nothing and ends "more than the approved preview", with the numbers in its error.
     """
     chunk_size = settings.RETENTION_SWEEP_CHUNK_SIZE if chunk_size is None else chunk_size
     today = timezone.localdate()
     _check_arguments(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, future_as_of=future_as_of, today=today)
+    window = None if dry_run else window
+    _skip_if_window_done(window)
     preview = None
     if not dry_run and settings.RETENTION_REQUIRE_APPROVAL:
         preview = selectors.approved_preview(as_of=as_of, today=today)
@@ -465,7 +529,7 @@ def sweep_run(
             with _advisory_lock() as holding_lock:
                 _close_stale_runs(holding_lock=holding_lock)
             run = SweepRun.objects.create(
-                as_of=as_of or today, chunk_size=chunk_size, started_by=_user(actor),
+                as_of=as_of or today, chunk_size=chunk_size, started_by=_user(actor), window=window,
                 status=SweepRun.Status.AWAITING_APPROVAL, finished_at=timezone.now(),
             )
             logger.warning("sweep run %s not run: approval is required and no approved preview is waiting", run.pk)
@@ -480,7 +544,7 @@ def sweep_run(
 
     with _advisory_lock() if not dry_run else _no_lock() as holding_lock:
         run = _start(as_of=as_of, dry_run=dry_run, chunk_size=chunk_size, actor=actor, preview=preview,
-                     holding_lock=holding_lock, future_as_of=future_as_of)
+                     holding_lock=holding_lock, future_as_of=future_as_of, window=window)
         if run.status == SweepRun.Status.LOCKED_OUT:
             return run
         logger.info("sweep run %s started (as of %s, %s, chunks of %d)", run.pk, as_of,
@@ -489,10 +553,17 @@ def sweep_run(
             logger.warning("sweep run %s acts on a cutoff after today, allowed by an explicit override", run.pk)
         errors: list[str] = []
         try:
-            for rule in selectors.rules_swept().select_related("activity"):
-                _sweep_one_rule(run, rule, errors)
-            # Then the events recorded for event-triggered rules (which the loop above never selects).
-            for rule in selectors.event_rules_due(as_of=as_of):
+            # The date rules, then the events recorded for event-triggered rules; a preview goes by the same order.
+            rules = selectors.sweep_order(as_of=as_of)
+            if preview is not None and (beyond := _beyond_approval(run, preview, rules)):
+                _finish(run, SweepRun.Status.EXCEEDS_APPROVAL, errors=[gettext(
+                    "Not run: it would do more than the approved preview #%(preview)s showed (%(beyond)s). Preview "
+                    "the sweep again and approve what it shows."
+                ) % {"preview": preview.pk, "beyond": "; ".join(beyond)}])
+                logger.warning("sweep run %s not run: more than approved preview %s (%s)", run.pk, preview.pk,
+                               "; ".join(beyond))
+                return run
+            for rule in rules:
                 _sweep_one_rule(run, rule, errors)
         except BaseException as exc:
             errors.append(f"stopped: {type(exc).__name__}")

@@ -11,9 +11,11 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         from privacy_registry import dashboard as registry_dashboard
+        from retention import journal
         from subjects.personal_data import Scrub, declare
 
         from . import dashboard
+        from .services import forgetting
 
         # Requests stuck in progress (an interrupted execution) at the top of the admin dashboard.
         registry_dashboard.register("rights.stuck_executions", dashboard.stuck_execution_alerts)
@@ -40,3 +42,5 @@ class RightsConfig(AppConfig):
         declare("rights.RequestExport", subject_path="request__subject", delete_row=True)
         # The digest is the SHA-256 of a random nonce: it identifies a link, not a person.
         declare("rights.RequestToken", subject_path="request__subject", not_personal=["purpose", "digest"])
+        # After a restore, the journal's replay also scrubs requests never verified that hold an erased address.
+        journal.forgetter_add("rights.unverified_requests", forgetting.requests_forget_identities)

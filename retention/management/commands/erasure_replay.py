@@ -60,6 +60,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 _("%(n)d journal line(s) could not be read and were skipped.") % {"n": result.unreadable}
             ))
+        self.stdout.write(_(
+            "%(n)d other row(s) holding an erased person's address or phone number (a request never verified, say)."
+        ) % {"n": result.forgotten})
         if result.dry_run:
             self.stdout.write(_("Dry run: nothing changed."))
             return

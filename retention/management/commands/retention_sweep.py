@@ -101,6 +101,8 @@ class Command(BaseCommand):
                 % {"id": run.pk}
             ))
             return
+        if run.status == SweepRun.Status.EXCEEDS_APPROVAL:
+            raise CommandError(run.error)
         rules = RetentionRule.objects.select_related("activity").in_bulk([int(pk) for pk in run.counts])
         heading = _("Preview as of %(date)s") if run.dry_run else _("Sweep as of %(date)s")
         self.stdout.write(self.style.MIGRATE_HEADING(heading % {"date": run.as_of.isoformat()}))
