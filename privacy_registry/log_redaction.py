@@ -2,9 +2,11 @@
 
 A data subject's single-use links carry their token in the path (``…/request/confirm/<token>/``,
 ``…/request/download/<token>/``, ``…/consent/withdraw/<token>/``). A download link works for days: anyone who
-reads an access log could fetch the person's export before they do. Both request logs the product configures
-(gunicorn's access log in production, ``django.server`` under ``make run``) pass the path through
-``redact_path``, and the query string is never logged at all (see gunicorn.conf.py).
+reads a log could fetch the person's export before they do. Every log the product writes passes through
+``redact_path``, the one rule: gunicorn's access log through ``RedactingGunicornLogger`` (gunicorn.conf.py, which
+also never logs the query string), and every handler of settings.LOGGING through ``RedactingFilter`` (Django's
+``django.request`` and ``django.security.csrf`` write the path of a 404, 405, 500 or refused POST; ``django.server``
+is runserver's request log under ``make run``).
 """
 from __future__ import annotations
 
@@ -36,10 +38,27 @@ class RedactingGunicornLogger(Logger):
 
 
 class RedactingFilter(logging.Filter):
-    """For ``django.server`` (runserver's request log): the request line is the record's first argument."""
+    """On every handler settings.LOGGING configures. Django's own loggers write a request's path too:
+    ``django.request`` for a 404 (a used link, another organisation's), a 405 (a mail scanner's HEAD) or a 500,
+    ``django.security.csrf`` for a refused POST, and ``django.server`` for runserver's request line. The message is
+    redacted as it will be written (its arguments merged in), and so are a traceback and a stack."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
-        record.msg = redact_path(record.msg) if isinstance(record.msg, str) else record.msg
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: the handler reports it, with its parts, so redact those
+            record.msg = redact_path(str(record.msg))
+            if isinstance(record.args, tuple):
+                record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+        else:
+            redacted = redact_path(message)
+            if redacted != message:  # otherwise the record keeps its template (log tools group by it)
+                record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            # What the formatter would write, made now so that it can be redacted (formatters reuse exc_text).
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_path(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_path(record.stack_info)
         return True

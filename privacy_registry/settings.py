@@ -399,13 +399,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"redact_links": {"()": "privacy_registry.log_redaction.RedactingFilter"}},
+    # Every handler has redact_links (privacy_registry.log_redaction): e-mailed links' secrets are in request paths,
+    # which Django's loggers write (a 404 or 405 on a link, a CSRF failure, a 500), as gunicorn's access log would.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        # runserver's request log (make run): e-mailed links' secrets redacted, as in gunicorn's access log.
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]},
+        # runserver's request log (make run).
         "server": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
     "loggers": {
+        # Django's default handlers of "django" (console under DEBUG, mail_admins) do not redact: taken off, so
+        # django.request and django.security.csrf reach the root's console only (and once, not twice under DEBUG).
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
