@@ -1,12 +1,13 @@
-"""What the product's request logs may not keep: the secret in an e-mailed link's path.
+"""What the product's logs may not keep: the secret in an e-mailed link's path.
 
-A data subject's single-use links carry their token in the path (``…/request/confirm/<token>/``,
-``…/request/download/<token>/``, ``…/consent/withdraw/<token>/``). A download link works for days: anyone who
-reads a log could fetch the person's export before they do. Every log the product writes passes through
-``redact_path``, the one rule: gunicorn's access log through ``RedactingGunicornLogger`` (gunicorn.conf.py, which
-also never logs the query string), and every handler of settings.LOGGING through ``RedactingFilter`` (Django's
-``django.request`` and ``django.security.csrf`` write the path of a 404, 405, 500 or refused POST; ``django.server``
-is runserver's request log under ``make run``).
+A data subject's links carry their token in the path (``…/request/confirm/<token>/``, ``…/request/download/<token>/``,
+``…/consent/withdraw/<token>/``, ``…/consent/confirm/<token>/``). A download link works for days and a withdraw link
+for ever: anyone who reads a log could act on them before the person does. Every log the product writes passes through
+``redact_path``, the one rule (tests/test_request_logs_redact_link_secrets.py checks it covers every route with a
+token): gunicorn's access and error logs through ``RedactingGunicornLogger`` (gunicorn.conf.py, whose access log never
+names the query string either), and every handler of settings.LOGGING through ``RedactingFilter``: Django's
+``django.request`` and ``django.security.csrf`` write the path of a 404, 405, 500 or refused POST, and
+``django.server`` is runserver's request log under ``make run``.
 """
 from __future__ import annotations
 
@@ -27,7 +28,15 @@ def redact_path(text: str) -> str:
 
 
 class RedactingGunicornLogger(Logger):
-    """gunicorn's logger, whose access-log atoms carry no link secret (in the path or the request line)."""
+    """gunicorn's logger, whose access-log atoms carry no link secret (in the path or the request line), and whose
+    handlers redact what else they write: the error log names a request's URI when the application fails on it."""
+
+    def setup(self, cfg):
+        super().setup(cfg)  # run again on a configuration reload, with new handlers
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                    handler.addFilter(RedactingFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -31,12 +31,16 @@ PATHS = [
 ]
 
 
-def _gunicorn_line(path: str, monkeypatch) -> str:
+def _gunicorn_logger(monkeypatch):
     monkeypatch.chdir(BASE_DIR)
     monkeypatch.setattr(sys, "argv", ["gunicorn", "--config", "gunicorn.conf.py", "privacy_registry.wsgi:application"])
     monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
     cfg = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
-    logger = cfg.logger_class(cfg)
+    return cfg, cfg.logger_class(cfg)
+
+
+def _gunicorn_line(path: str, monkeypatch) -> str:
+    cfg, logger = _gunicorn_logger(monkeypatch)
     environ = {"REQUEST_METHOD": "POST", "RAW_URI": path, "PATH_INFO": path, "QUERY_STRING": "",
                "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
     request = SimpleNamespace(headers=[])
@@ -51,6 +55,20 @@ def test_gunicorn_access_log_redacts_every_link_secret(monkeypatch):
         assert TOKEN not in line
         assert "[redacted]" in line
         assert path.rsplit(TOKEN, 1)[0] in line  # the rest of the path is still there to read
+
+
+def test_gunicorn_error_log_redacts_the_uri_of_a_failed_request(monkeypatch):
+    _cfg, logger = _gunicorn_logger(monkeypatch)
+    buffer = io.StringIO()
+    for handler in logger.error_log.handlers:
+        handler.setStream(buffer)
+    try:
+        raise RuntimeError(f"cannot serve {PATHS[1]}")
+    except RuntimeError:  # as gunicorn's worker (workers/base.py) logs an exception the application raised
+        logger.exception("Error handling request %s %s", "GET", PATHS[1] + "?from=mail")
+    written = buffer.getvalue()
+    assert "Error handling request GET /privacy/antara/request/download/[redacted]/" in written, written
+    assert "RuntimeError: cannot serve" in written and TOKEN not in written
 
 
 def test_other_paths_are_logged_as_they_are(monkeypatch):
