@@ -284,6 +284,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The worker and beat log through LOGGING below (whose handlers redact e-mailed links' secrets), not handlers of
+# Celery's own that would replace them.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Retention sweep (retention app). The beat schedule itself is in privacy_registry/celery.py.
 # Cron fields "minute hour day-of-month month day-of-week", in CELERY_TIMEZONE; nightly by default.

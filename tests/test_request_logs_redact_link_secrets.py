@@ -131,6 +131,10 @@ LOGGERS = ["django.request", "django.security.csrf", "django.server", "rights.vi
 
 
 def test_every_handler_the_settings_configure_redacts():
+    from privacy_registry.celery import app
+
+    # Celery's worker and beat would replace the root's handlers with their own, which do not redact.
+    assert app.conf.worker_hijack_root_logger is False
     for name, handler in settings.LOGGING["handlers"].items():
         assert "redact_links" in handler.get("filters", []), name
     for name in LOGGERS:
