@@ -116,8 +116,8 @@ def check_mail_relay(app_configs=None, **kwargs) -> list[Error | Warning]:
     domain = settings.DEFAULT_FROM_EMAIL.rstrip(">").rpartition("@")[2]
     if "." not in domain or is_loopback(domain):
         messages.append(Error(
-            _("DJANGO_DEFAULT_FROM_EMAIL is an address of no domain (%(domain)s): relays refuse such mail or mark it "
-              "as spam.") % {"domain": domain},
+            _("DJANGO_DEFAULT_FROM_EMAIL is not an address of a public domain (%(domain)s): relays refuse such mail "
+              "or mark it as spam.") % {"domain": domain},
             hint=_("Set DJANGO_DEFAULT_FROM_EMAIL to an address of the organisation's own domain."),
             id="privacy_registry.E004",
         ))
