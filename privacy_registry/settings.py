@@ -511,12 +511,13 @@ def _mail_address(name: str, default: str) -> str:
     """A sender address, checked now ("Privacy Team <privacy@example.org>" or the bare address)."""
     from email.utils import parseaddr
 
+    from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
     value = env.str(name, default=default).strip()
     try:
         validate_email(parseaddr(value)[1])
-    except Exception:  # ValidationError, whose lazy message needs the translation machinery not yet ready
+    except ValidationError:
         raise ImproperlyConfigured(f"{name} must be an e-mail address, not {value!r}") from None
     return value
 
