@@ -31,6 +31,13 @@ class RedactingGunicornLogger(Logger):
     """gunicorn's logger, whose access-log atoms carry no link secret (in the path or the request line), and whose
     handlers redact what else they write: the error log names a request's URI when the application fails on it."""
 
+    def exception(self, msg, *args, **kwargs):
+        # "Error handling request %s %s" (method, URI; gunicorn/workers/base.py): the URI without its query string,
+        # which the access log leaves out too (an admin search's terms).
+        if isinstance(msg, str) and msg.startswith("Error handling request"):
+            args = tuple(a.split("?", 1)[0] if isinstance(a, str) else a for a in args)
+        super().exception(msg, *args, **kwargs)
+
     def setup(self, cfg):
         super().setup(cfg)  # run again on a configuration reload, with new handlers
         for log in (self.error_log, self.access_log):

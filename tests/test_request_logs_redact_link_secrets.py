@@ -57,7 +57,7 @@ def test_gunicorn_access_log_redacts_every_link_secret(monkeypatch):
         assert path.rsplit(TOKEN, 1)[0] in line  # the rest of the path is still there to read
 
 
-def test_gunicorn_error_log_redacts_the_uri_of_a_failed_request(monkeypatch):
+def test_gunicorn_error_log_redacts_the_uri_of_a_failed_request_and_drops_its_query(monkeypatch):
     _cfg, logger = _gunicorn_logger(monkeypatch)
     buffer = io.StringIO()
     for handler in logger.error_log.handlers:
@@ -69,6 +69,7 @@ def test_gunicorn_error_log_redacts_the_uri_of_a_failed_request(monkeypatch):
     written = buffer.getvalue()
     assert "Error handling request GET /privacy/antara/request/download/[redacted]/" in written, written
     assert "RuntimeError: cannot serve" in written and TOKEN not in written
+    assert "from=mail" not in written  # no query string, as in the access log
 
 
 def test_other_paths_are_logged_as_they_are(monkeypatch):
