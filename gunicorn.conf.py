@@ -10,7 +10,8 @@ header. Workers: gunicorn reads WEB_CONCURRENCY; more options may come in GUNICO
 
 bind = "0.0.0.0:8000"  # inside the container; docker-compose.yml publishes it on the host's loopback only
 accesslog = "-"
-# The e-mailed links' secrets in the path are redacted too (privacy_registry/log_redaction.py).
+# The e-mailed links' secrets in a path are redacted too, in the access log and in the error log (which names a
+# failed request's URI): privacy_registry/log_redaction.py, the rule Django's log handlers share.
 logger_class = "privacy_registry.log_redaction.RedactingGunicornLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # gunicorn's runtime control socket (gunicornc, gunicorn 25+): nothing here uses it, and the image's app user

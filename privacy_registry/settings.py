@@ -284,6 +284,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The worker and beat log through LOGGING below (whose handlers redact e-mailed links' secrets), not handlers of
+# Celery's own that would replace them.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Retention sweep (retention app). The beat schedule itself is in privacy_registry/celery.py.
 # Cron fields "minute hour day-of-month month day-of-week", in CELERY_TIMEZONE; nightly by default.
@@ -399,25 +402,129 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"redact_links": {"()": "privacy_registry.log_redaction.RedactingFilter"}},
+    # Every handler has redact_links (privacy_registry.log_redaction): e-mailed links' secrets are in request paths,
+    # which Django's loggers write (a 404 or 405 on a link, a CSRF failure, a 500), as gunicorn's access log would.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        # runserver's request log (make run): e-mailed links' secrets redacted, as in gunicorn's access log.
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]},
+        # runserver's request log (make run).
         "server": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
     "loggers": {
+        # Django's default handlers of "django" (console under DEBUG, mail_admins) do not redact: taken off, so
+        # django.request and django.security.csrf reach the root's console only (and once, not twice under DEBUG).
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
 }
 
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND",
-    default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
-)
-EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="privacy@localhost")
+# Mail: one URL, django-environ's EMAIL_URL (or EMAIL_URL_FILE), the relay's password apart in EMAIL_PASSWORD /
+# EMAIL_PASSWORD_FILE so that the URL holds nothing secret (as DATABASE_URL and DATABASE_PASSWORD_FILE):
+#   smtp+tls://user@relay.example.org:587  STARTTLS (also smtp://…:587/?tls=true; smtps:// is STARTTLS too, as in
+#                                           django-environ)
+#   smtp+ssl://user@relay.example.org:465  TLS from the first byte
+#   consolemail://                          printed on the console (the default with DEBUG on)
+#   filemail:///path/to/folder              a file per message in a folder (make run: var/outbox/)
+# Unset with DEBUG off it is Django's default, localhost:25, which `check --deploy` refuses (privacy_registry.E003).
+_EMAIL_SMTP_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl"}
+_EMAIL_OPTIONS = {"tls": "EMAIL_USE_TLS", "ssl": "EMAIL_USE_SSL", "timeout": "EMAIL_TIMEOUT",
+                  "email_use_tls": "EMAIL_USE_TLS", "email_use_ssl": "EMAIL_USE_SSL", "email_timeout": "EMAIL_TIMEOUT"}
+
+
+def _email_config(url: str) -> dict:
+    """Django's EMAIL_* settings from an EMAIL_URL, strictly: django-environ alone reads ``?tls=false`` as on and
+    ignores ``?tls=true`` (it knows only ``?email_use_tls=``), and an unknown option or a TLS mode that cannot work
+    on the port would surface only at the first e-mail. Errors never echo the URL: it may hold a password."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL is malformed (is the port a number?)") from None
+    schemes = environ.Env.EMAIL_SCHEMES
+    if parts.scheme not in schemes:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must start with one of " + ", ".join(f"{s}://" for s in schemes) + f", not {parts.scheme!r}"
+        )
+    config = {
+        "EMAIL_BACKEND": schemes[parts.scheme], "EMAIL_HOST": parts.hostname or "", "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""), "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme in {"smtps", "smtp+tls"}, "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+        # A relay that stops answering would otherwise hold a worker for ever.
+        "EMAIL_TIMEOUT": 30, "EMAIL_FILE_PATH": "",
+    }
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        name = _EMAIL_OPTIONS.get(key.lower())
+        if name is None:
+            raise ImproperlyConfigured(f"EMAIL_URL: unknown option {key[:30]!r} (known: tls, ssl, timeout)")
+        if name == "EMAIL_TIMEOUT":
+            if not value.isdigit() or int(value) < 1:
+                raise ImproperlyConfigured(f"EMAIL_URL: timeout must be a number of seconds, not {value[:30]!r}")
+            config[name] = int(value)
+        elif value.lower() in _StrictEnv._TRUE + _StrictEnv._FALSE:
+            config[name] = value.lower() in _StrictEnv._TRUE
+        else:
+            raise ImproperlyConfigured(f"EMAIL_URL: {key} must be true or false, not {value[:30]!r}")
+    if parts.scheme in _EMAIL_SMTP_SCHEMES:
+        if not config["EMAIL_HOST"]:
+            raise ImproperlyConfigured("EMAIL_URL names no mail server (smtp+tls://user@relay.example.org:587)")
+        if config["EMAIL_USE_TLS"] and config["EMAIL_USE_SSL"]:
+            raise ImproperlyConfigured("EMAIL_URL: tls (STARTTLS) and ssl (TLS from the start) exclude each other")
+        if config["EMAIL_PORT"] is None:
+            config["EMAIL_PORT"] = 465 if config["EMAIL_USE_SSL"] else 587 if config["EMAIL_USE_TLS"] else 25
+        if config["EMAIL_USE_TLS"] and config["EMAIL_PORT"] == 465:
+            raise ImproperlyConfigured("EMAIL_URL: port 465 speaks TLS from the first byte; use smtp+ssl://…:465")
+    else:
+        config["EMAIL_HOST"] = ""  # filemail://var/outbox has a "host" that is the folder's first part
+    if parts.scheme == "filemail":
+        folder = unquote(parts.netloc + parts.path)
+        if not folder:
+            raise ImproperlyConfigured("EMAIL_URL: filemail:// needs a folder (filemail:///var/outbox)")
+        # filemail:///abs/path is absolute; filemail://var/outbox is in the checkout, wherever the process started.
+        config["EMAIL_FILE_PATH"] = str(BASE_DIR / folder)
+    return config
+
+
+_email = _email_config(env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+for _replaced in ("DJANGO_EMAIL_HOST", "DJANGO_EMAIL_PORT"):
+    if env.str(_replaced, default=""):
+        raise ImproperlyConfigured(f"{_replaced} is replaced by EMAIL_URL (e.g. smtp+tls://user@relay.example.org:587)")
+# A backend class outright still wins (the bench: django.core.mail.backends.locmem.EmailBackend).
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+# Read as it is: django-environ would take a password starting with "$" for the name of another variable.
+EMAIL_HOST_PASSWORD = env.ENVIRON.get("EMAIL_PASSWORD", "") or _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+if _email["EMAIL_FILE_PATH"]:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+if EMAIL_HOST_PASSWORD and not EMAIL_HOST_USER and EMAIL_HOST:  # Django would send without signing in
+    raise ImproperlyConfigured("EMAIL_PASSWORD is set but EMAIL_URL names no user (smtp+tls://user@relay…)")
+
+
+def _mail_address(name: str, default: str) -> str:
+    """A sender address, checked now ("Privacy Team <privacy@example.org>" or the bare address)."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = env.str(name, default=default).strip()
+    try:
+        validate_email(parseaddr(value)[1])
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an e-mail address, not {value!r}") from None
+    return value
+
+
+DEFAULT_FROM_EMAIL = _mail_address("DJANGO_DEFAULT_FROM_EMAIL", "privacy@localhost")
+# The sender of Django's own error mails to ADMINS.
+SERVER_EMAIL = _mail_address("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Data subjects' requests (rights app). The beat schedule is in privacy_registry/celery.py.
 # Links in e-mails are built on this base (the public pages' scheme and host, without a trailing slash).

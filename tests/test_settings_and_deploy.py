@@ -22,6 +22,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 PUBLIC_HOST = "registry.example.org"
+# What the operator puts in .env (the header of docker-compose.yml).
+OPERATOR_ENV = {
+    "DJANGO_ALLOWED_HOSTS": PUBLIC_HOST,
+    "PUBLIC_BASE_URL": f"https://{PUBLIC_HOST}",
+    "EMAIL_URL": "smtp+tls://registry@smtp.example.org:587",
+    "DJANGO_DEFAULT_FROM_EMAIL": "privacy@example.org",
+}
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
@@ -68,7 +75,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     DJANGO_VAR_DIR by a temporary folder. Everything else is exactly as the compose file says."""
     env = {}
     for key, value in COMPOSE["services"]["web"]["environment"].items():
-        env[key] = _interpolate(value, {"DJANGO_ALLOWED_HOSTS": PUBLIC_HOST})
+        env[key] = _interpolate(value, OPERATOR_ENV)
         if key.endswith("_FILE"):
             secret_file = tmp_path / key.lower()
             secret_file.write_text(secrets.token_urlsafe(64) + "\n")
@@ -208,6 +215,75 @@ def test_production_environment_yields_the_hardened_settings(tmp_path):
     assert got["ALLOWED_HOSTS"] == [PUBLIC_HOST]
 
 
+def test_compose_takes_the_public_address_and_the_mail_relay_from_the_operator_without_a_default():
+    env = COMPOSE["services"]["web"]["environment"]
+    # No loopback default: every e-mailed link is built on PUBLIC_BASE_URL.
+    for key in ("PUBLIC_BASE_URL", "EMAIL_URL", "DJANGO_DEFAULT_FROM_EMAIL"):
+        assert re.fullmatch(rf"\$\{{{key}:\?[^}}]+\}}", env[key]), key
+    # The relay's password is a secret file, mounted in every service that may send mail.
+    assert env["EMAIL_PASSWORD_FILE"] == "/run/secrets/email_password"
+    assert COMPOSE["secrets"]["email_password"] == {"file": "./secrets/email_password"}
+    for name in ("web", "worker", "beat"):
+        assert "email_password" in COMPOSE["services"][name]["secrets"], name
+    # The header tells the operator what to put in .env and secrets/.
+    header = (BASE_DIR / "docker-compose.yml").read_text().split("\nname:", 1)[0]
+    for needed in ("PUBLIC_BASE_URL=https://", "EMAIL_URL=smtp+tls://", "secrets/email_password",
+                   "DJANGO_DEFAULT_FROM_EMAIL="):
+        assert needed in header, needed
+
+
+def test_production_environment_sends_mail_through_the_relay_with_the_password_from_its_file(tmp_path):
+    env = _production_env(tmp_path)
+    got = _settings(tmp_path, env, "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER",
+                    "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL",
+                    "SERVER_EMAIL", "PUBLIC_BASE_URL")
+    assert got == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 587, "EMAIL_HOST_USER": "registry",
+        "EMAIL_HOST_PASSWORD": Path(env["EMAIL_PASSWORD_FILE"]).read_text().strip(),
+        "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False, "EMAIL_TIMEOUT": 30,
+        "DEFAULT_FROM_EMAIL": "privacy@example.org", "SERVER_EMAIL": "privacy@example.org",
+        "PUBLIC_BASE_URL": f"https://{PUBLIC_HOST}",
+    }
+
+
+EMAIL_URLS = [
+    ("smtp://relay.example.org:587/?tls=true&timeout=5", {"EMAIL_HOST": "relay.example.org", "EMAIL_PORT": 587,
+                                                          "EMAIL_USE_TLS": True, "EMAIL_TIMEOUT": 5}),
+    ("smtp://relay.example.org/?tls=false", {"EMAIL_PORT": 25, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False}),
+    ("smtp+ssl://u%40example.org:p%40ss@relay.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True,
+                                                              "EMAIL_HOST_USER": "u@example.org",
+                                                              "EMAIL_HOST_PASSWORD": "p@ss"}),
+    ("consolemail://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend", "EMAIL_HOST": ""}),
+    ("filemail:///srv/outbox", {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                                "EMAIL_FILE_PATH": "/srv/outbox", "EMAIL_HOST": ""}),
+    ("filemail://var/outbox", {"EMAIL_FILE_PATH": str(BASE_DIR / "var" / "outbox")}),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), EMAIL_URLS, ids=[url for url, _ in EMAIL_URLS])
+def test_EMAIL_URL_sets_the_mail_settings(tmp_path, url, expected):
+    got = _settings(tmp_path, {"EMAIL_URL": url}, *expected)
+    assert got == expected
+
+
+def test_EMAIL_URL_may_come_from_a_file_and_a_password_starting_with_a_dollar_is_kept(tmp_path):
+    (tmp_path / "email_url").write_text("smtp+tls://registry@relay.example.org:587\n")
+    (tmp_path / "email_password").write_text("$not-a-variable-name\n")
+    env = {"EMAIL_URL_FILE": str(tmp_path / "email_url"), "EMAIL_PASSWORD_FILE": str(tmp_path / "email_password")}
+    got = _settings(tmp_path, env, "EMAIL_HOST", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS")
+    assert got == {"EMAIL_HOST": "relay.example.org", "EMAIL_HOST_PASSWORD": "$not-a-variable-name",
+                   "EMAIL_USE_TLS": True}
+
+
+def test_without_EMAIL_URL_mail_is_printed_under_debug_and_goes_to_localhost_otherwise(tmp_path):
+    debug = _settings(tmp_path, {"DJANGO_DEBUG": "true"}, "EMAIL_BACKEND")
+    assert debug["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    production = _settings(tmp_path, {}, "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT")
+    assert production == {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "localhost",
+                          "EMAIL_PORT": 25}  # which `check --deploy` refuses (tests/test_deploy_system_checks.py)
+
+
 # --- defaults, secrets, broker ------------------------------------------------------------------------------
 
 
@@ -277,6 +353,14 @@ BAD_VALUES = [
     ({"DATABASE_URL": "postgres://u:hunter2@h:notaport/db"}, "DATABASE_URL is malformed: Port could not be cast"),
     ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a redis://"),
     ({"DJANGO_SECRET_KEY_FILE": "/nonexistent/key"}, "DJANGO_SECRET_KEY_FILE: cannot read '/nonexistent/key'"),
+    ({"EMAIL_URL": "console://"}, "EMAIL_URL must start with one of smtp://"),
+    ({"EMAIL_URL": "smtp://u:hunter2@relay.example.org:twentyfive"}, "EMAIL_URL is malformed"),
+    ({"EMAIL_URL": "smtp://relay.example.org/?tsl=true"}, "EMAIL_URL: unknown option 'tsl'"),
+    ({"EMAIL_URL": "smtp://relay.example.org/?tls=maybe"}, "EMAIL_URL: tls must be true or false, not 'maybe'"),
+    ({"EMAIL_URL": "smtp+tls://u:hunter2@relay.example.org:465"}, "port 465 speaks TLS from the first byte"),
+    ({"EMAIL_URL": "smtp://relay.example.org", "EMAIL_PASSWORD": "x"}, "EMAIL_URL names no user"),
+    ({"DJANGO_EMAIL_HOST": "relay.example.org"}, "DJANGO_EMAIL_HOST is replaced by EMAIL_URL"),
+    ({"DJANGO_DEFAULT_FROM_EMAIL": "privacy team"}, "DJANGO_DEFAULT_FROM_EMAIL must be an e-mail address"),
 ]
 
 
