@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import migrations
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ModelState
 from django.db.models import F
 
 
@@ -83,3 +84,47 @@ def _adds_in_place(field) -> bool:
         field.null and not field.unique and not field.primary_key and not field.is_relation
         and not field.has_default() and not field.has_db_default()
     )
+
+
+class CreateModelsAtOnce(Operation):
+    """Several ``CreateModel`` operations applied as one: the same tables, created in the same order.
+
+    Why: as for :class:`AddFieldsInPlace`, each new model re-rendered the project state with every model related to
+    it, which for a model pointing at the organisation is most of the register. Here the models join the state
+    together and are rendered once. A table's SQL reads only its own model, which is the same whether the models
+    after it in the group are in the state or not."""
+
+    reversible = True
+
+    def __init__(self, operations: list[migrations.CreateModel]) -> None:
+        for operation in operations:
+            if not isinstance(operation, migrations.CreateModel):
+                raise ValueError(f"{operation.describe()}: not a CreateModel")
+        self.operations = list(operations)
+
+    def state_forwards(self, app_label, state) -> None:
+        # ProjectState.add_model without its reload, then one reload of them all (related models included).
+        for operation in self.operations:
+            model_key = app_label, operation.name_lower
+            state.models[model_key] = ModelState(
+                app_label, operation.name, list(operation.fields), dict(operation.options), tuple(operation.bases),
+                list(operation.managers),
+            )
+            if state._relations is not None:
+                state.resolve_model_relations(model_key)
+        state.reload_models([(app_label, operation.name_lower) for operation in self.operations], delay=False)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        for operation in self.operations:
+            operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        for operation in reversed(self.operations):
+            operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self) -> str:
+        return f"Create {len(self.operations)} models"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return "create_models_at_once"
