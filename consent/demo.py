@@ -9,8 +9,10 @@ Design note:
 - Consent purposes: one per cookie category a policy asks consent for, linked to the register purposes the
   policy bases on that consent; every other register purpose with basis Art. 6(1)(a) gets one purpose per
   activity, so the register check CON001 has nothing to report for the demo.
-- Idempotent: purposes are found by (organisation, key), cookies by (organisation, name); rows are written when
-  missing or when a value differs. Register rows that another version of the seeds names differently are skipped.
+- Idempotent, and adds only what is missing (``privacy_registry.demo.ensure``): purposes are found by
+  (organisation, key), cookies by (organisation, name), and created when missing, never rewritten (a DPO's change
+  to a demo purpose, its wording or its register purposes, or to a cookie stands). Register rows that another
+  version of the seeds names differently are skipped.
 - Last, the first version of each demo organisation's notice is published, so ``make run`` shows one at
   /privacy/<organisation>/: published by no user, with the note "demo data", the completeness report's gaps
   acknowledged and kept with the version as a DPO's publication keeps them. A rerun publishes only when the text
@@ -27,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
 
+from privacy_registry.demo import ensure
 from privacy_registry.models import LegalBasis, Organisation, ProcessingActivity, Purpose, Vendor
 
 from . import services
@@ -121,25 +124,17 @@ def _register_purposes(organisation: Organisation, descriptions) -> list[Purpose
                                        description__in=descriptions))
 
 
-def _purpose(organisation: Organisation, *, key: str, values: dict, register: list[Purpose]) -> tuple[bool, bool]:
-    """(created, changed) after writing one consent purpose."""
-    purpose = ConsentPurpose.objects.filter(organisation=organisation, key=key).first()
-    created = purpose is None
+def _purpose(organisation: Organisation, *, key: str, values: dict, register: list[Purpose]) -> bool:
+    """Create one consent purpose, with its register purposes, unless it is there; True when it was created."""
+    purpose, created = ensure(ConsentPurpose, key={"organisation": organisation, "key": key}, values=values,
+                              save=lambda purpose: services.purpose_save(purpose=purpose, reason=REASON))
     if created:
-        purpose = ConsentPurpose(organisation=organisation, key=key)
-    changed = created or any(getattr(purpose, name) != value for name, value in values.items())
-    if changed:
-        for name, value in values.items():
-            setattr(purpose, name, value)
-        services.purpose_save(purpose=purpose, reason=REASON)
-    if {p.pk for p in register} != set(purpose.register_purposes.values_list("pk", flat=True)):
         purpose.register_purposes.set(register)
-        changed = True
-    return created, changed
+    return created
 
 
 def load() -> dict[str, int]:
-    counts = {"consent purposes": 0, "cookies": 0, "changed": 0, "notices published": 0}
+    counts = {"consent purposes": 0, "cookies": 0, "notices published": 0}
     organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=["antura", "antara", "avara"])}
     covered: set[int] = set()
     for seed in COOKIE_PURPOSES:
@@ -148,11 +143,9 @@ def load() -> dict[str, int]:
             continue
         register = _register_purposes(org, seed.register_purposes)
         covered.update(p.pk for p in register)
-        created, changed = _purpose(org, key=f"cookies-{seed.category}", register=register, values={
+        counts["consent purposes"] += _purpose(org, key=f"cookies-{seed.category}", register=register, values={
             "name": seed.name, "wording": seed.wording, "cookie_category": seed.category, "active": True,
         })
-        counts["consent purposes"] += created
-        counts["changed"] += changed and not created
     for org in organisations.values():
         activities = ProcessingActivity.objects.filter(
             organisation=org, purposes__legal_basis=LegalBasis.CONSENT,
@@ -163,11 +156,9 @@ def load() -> dict[str, int]:
                 continue
             wording = (f"I agree that {org.name} processes my personal data for: "
                        + "; ".join(p.description for p in register) + ".")
-            created, changed = _purpose(org, key=slugify(activity.name)[:60], register=register, values={
+            counts["consent purposes"] += _purpose(org, key=slugify(activity.name)[:60], register=register, values={
                 "name": activity.name, "wording": wording, "active": True,
             })
-            counts["consent purposes"] += created
-            counts["changed"] += changed and not created
         if org.website and not ConsentSettings.objects.filter(organisation=org).exists():
             parts = urlsplit(org.website)
             services.settings_save(consent_settings=ConsentSettings(
@@ -178,15 +169,9 @@ def load() -> dict[str, int]:
             continue
         values = {"category": seed.category, "purpose": seed.purpose, "retention": seed.retention,
                   "party": seed.party, "vendor": _vendor(org, seed.vendor)}
-        cookie = Cookie.objects.filter(organisation=org, name=seed.name).first()
-        if cookie is None:
-            services.cookie_save(cookie=Cookie(organisation=org, name=seed.name, **values), reason=REASON)
-            counts["cookies"] += 1
-        elif any(getattr(cookie, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(cookie, name, value)
-            services.cookie_save(cookie=cookie, reason=REASON)
-            counts["changed"] += 1
+        _, created = ensure(Cookie, key={"organisation": org, "name": seed.name}, values=values,
+                            save=lambda cookie: services.cookie_save(cookie=cookie, reason=REASON))
+        counts["cookies"] += created
     for org in organisations.values():
         counts["notices published"] += _publish(org)
     return counts

@@ -6,9 +6,10 @@ Design note:
   no "from when", is not turned into ten years from some date the policy never names. Antara's "blocked as
   long as legal obligations require, then deleted" restricts at the end of the contract; the erase period
   is not stated, so that half is reported too.
-- Idempotent: a rule is found by its activity and quoted statement (written when missing or when a value
-  differs), a person by organisation and e-mail (seeded once, with their engagements and hold). A demo person
-  the sweep has erased is on the suppression list and stays erased.
+- Idempotent, and adds only what is missing (``privacy_registry.demo.ensure``): a rule is found by its activity
+  and quoted statement and created when missing, never rewritten (a DPO's change to a demo rule stands), a person
+  by organisation and e-mail (seeded once, with their engagements and hold). A demo person the sweep has erased
+  is on the suppression list and stays erased.
 - Demo people are fictional (example.org addresses, "Example" surnames) with dates chosen so that the
   first sweep has something to erase, restrict, keep for a hold, and leave alone.
 - Runs inside ``load_demo``'s transaction; every history row says "demo data".
@@ -20,6 +21,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from privacy_registry.demo import ensure
 from privacy_registry.models import DataSubjectCategory, Organisation, PersonalDataCategory, ProcessingActivity
 from subjects import services as subject_services
 from subjects.models import DataSubject
@@ -179,15 +181,9 @@ class _Loader:
             "data_category": self.data_categories[seed.data_category] if seed.data_category else None,
         }
         self.counts["rules"] += 1
-        rule = RetentionRule.objects.filter(activity=activity, statement=seed.statement).first()
-        if rule is None:
-            rule = RetentionRule(activity=activity, statement=seed.statement)
-        elif all(getattr(rule, name) == value for name, value in values.items()):
-            return
-        for name, value in values.items():
-            setattr(rule, name, value)
-        rule_save(rule=rule, reason=REASON)
-        self.counts["rules_saved"] += 1
+        _, created = ensure(RetentionRule, key={"activity": activity, "statement": seed.statement}, values=values,
+                            save=lambda rule: rule_save(rule=rule, reason=REASON))
+        self.counts["rules_saved"] += created
 
     def person(self, seed: PersonSeed) -> None:
         organisation = self.organisations[seed.organisation]
@@ -218,7 +214,7 @@ class _Loader:
 
 
 def load() -> dict[str, int]:
-    """Create or update the demo retention rules and demo people; returns counts."""
+    """Add the demo retention rules and demo people that are missing; returns counts."""
     loader = _Loader()
     if len(loader.organisations) < 3:
         return loader.counts  # the register's demo loader did not run: nothing to attach rules to

@@ -70,3 +70,12 @@ def test_public_form_bench_answers_known_and_unknown_addresses_alike():
     assert result["same_answer"] and result["answer"] == ["302 /privacy/bench/request/sent/"]
     assert result["request_rows"] == 24  # 20 timed and 4 warm-up submissions, one request each
     assert result["ratio"] > 0 and result["throughput_rps"] > 0
+
+
+def test_fresh_start_bench_times_a_complete_migrate_on_sqlite():
+    # The CI-sized mode: migrate alone into a new SQLite file, with this checkout's virtualenv (the full mode clones
+    # the repository and runs `make run`, which takes minutes). Timing is reported, not judged here.
+    [result] = _run("fresh_start.py", "--migrate-only")
+    assert result["migrate_complete"] is True
+    assert result["migrate_s"] > 0 and result["migrate_cpu_s"] > 0
+    assert result["migrate_target_s"] == 20

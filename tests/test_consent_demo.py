@@ -45,7 +45,7 @@ def test_loading_the_demo_again_writes_nothing():
     output = _load()
     assert (Cookie.objects.count(), ConsentPurpose.objects.count(), Cookie.history.count(),
             ConsentPurpose.history.count()) == counts
-    assert "consent: consent purposes: 0, cookies: 0, changed: 0" in output
+    assert "consent: consent purposes: 0, cookies: 0, notices published: 0" in output
 
 
 DEMO = ("antura", "antara", "avara")

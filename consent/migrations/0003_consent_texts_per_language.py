@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from privacy_registry.migration_ops import copy_into_english
+from privacy_registry.migration_ops import AddFieldsInPlace, copy_into_english
 
 
 class Migration(migrations.Migration):
@@ -12,95 +12,97 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='consentpurpose',
-            name='name_da',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='consentpurpose',
-            name='name_en',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='consentpurpose',
-            name='name_sv',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='purpose_da',
-            field=models.TextField(null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='purpose_en',
-            field=models.TextField(null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='purpose_sv',
-            field=models.TextField(null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='retention_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='retention_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
-        migrations.AddField(
-            model_name='cookie',
-            name='retention_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalconsentpurpose',
-            name='name_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalconsentpurpose',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalconsentpurpose',
-            name='name_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='purpose_da',
-            field=models.TextField(blank=True, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='purpose_en',
-            field=models.TextField(blank=True, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='purpose_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='retention_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='retention_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalcookie',
-            name='retention_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
-        ),
+        AddFieldsInPlace([
+            migrations.AddField(
+                model_name='consentpurpose',
+                name='name_da',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='consentpurpose',
+                name='name_en',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='consentpurpose',
+                name='name_sv',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='purpose_da',
+                field=models.TextField(null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='purpose_en',
+                field=models.TextField(null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='purpose_sv',
+                field=models.TextField(null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='retention_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='retention_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+            migrations.AddField(
+                model_name='cookie',
+                name='retention_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalconsentpurpose',
+                name='name_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalconsentpurpose',
+                name='name_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalconsentpurpose',
+                name='name_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='purpose_da',
+                field=models.TextField(blank=True, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='purpose_en',
+                field=models.TextField(blank=True, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='purpose_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='retention_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='retention_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalcookie',
+                name='retention_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='retention, as stated'),
+            ),
+        ]),
         copy_into_english('consent', {'ConsentPurpose': ('name',), 'Cookie': ('purpose', 'retention')}),
     ]

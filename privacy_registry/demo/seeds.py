@@ -1,12 +1,14 @@
 """Load the seed organisations (`seed_data`) into the register.
 
 Design note:
-- Idempotent: every row is found by its natural key (organisation slug; vendor name + engaging vendor;
-  system, measure or activity name within its organisation; purpose, source or recipient within its activity;
-  a transfer by activity, destination, destination as stated and vendor, where an unnamed destination or no
-  vendor is part of the key as NULL) and written only when a value differs. A second run saves nothing, so
-  simple-history records nothing and `updated_at` stays put. Many-to-many sets are replaced only when they differ,
-  because every `.set()` that changes something writes a history row of its own.
+- Adds what is missing, never overwrites (``demo.ensure``): every row is found by its natural key (organisation
+  slug; vendor name + engaging vendor; system, measure or activity name within its organisation; purpose, source
+  or recipient within its activity; a transfer by activity, destination, destination as stated and vendor, where
+  an unnamed destination or no vendor is part of the key as NULL) and created only when it is not there. A row
+  that is there is left as it is, even where it differs from the seed: `make run` loads the demo on every start,
+  and the difference is a DPO's edit. Many-to-many sets are given to the rows created in the run only; a
+  translation fills a language column only while it is empty and always was (``demo.fill_blanks``). A second
+  run saves nothing, so simple-history records nothing and `updated_at` stays put.
 - Never deletes: rows a DPO added to a demo organisation, or rows left behind when the seed text is
   corrected, stay until someone removes them in the admin.
 - One transaction: a failure half-way leaves the register as it was; the next run starts over.
@@ -36,7 +38,7 @@ from privacy_registry.models import (
 )
 from privacy_registry.services import record_save
 
-from . import seed_data
+from . import ensure, fill_blanks, seed_data
 from .seed_data import ActivitySeed, OrganisationSeed, VendorSeed
 from .translations import TRANSLATIONS, rows
 
@@ -54,48 +56,43 @@ class _Loader:
         self.vendors: dict[str, Vendor] = {}
         self.subject_categories: dict[str, DataSubjectCategory] = {}
         self.data_categories: dict[str, PersonalDataCategory] = {}
+        self.created: set[tuple[type[models.Model], int]] = set()
         self.saved = 0
 
     # -- generic writes -------------------------------------------------------------------------------------
 
     def sync(self, model: type[M], *, key: dict[str, Any], values: dict[str, Any]) -> M:
-        """Find the row by `key`; create it, or save it only if one of `values` differs."""
-        instance = model._default_manager.filter(**key).first()
-        if instance is None:
-            instance = model(**key, **values)
-        else:
-            changed = {name: value for name, value in values.items() if _differs(instance, name, value)}
-            if not changed:
-                return instance
-            for name, value in changed.items():
-                setattr(instance, name, value)
+        """The row found by `key`, or a new one made of `values` (an existing row is never written: ``ensure``)."""
+        instance, created = ensure(model, key=key, values=values, save=self._save)
+        if created:
+            self.created.add((model, instance.pk))
+        return instance
+
+    def _save(self, instance: models.Model) -> None:
         instance.full_clean(validate_unique=False, validate_constraints=False)
         record_save(instance=instance, reason=REASON)
         self.saved += 1
-        return instance
 
     def sync_m2m(self, instance: models.Model, field: str, targets: Iterable[models.Model]) -> None:
-        targets = list(targets)
-        manager = getattr(instance, field)
-        if set(manager.values_list("pk", flat=True)) == {t.pk for t in targets}:
+        """Give a row created in this run its many-to-many set; a row that was there keeps the set it has."""
+        if (type(instance), instance.pk) not in self.created:
             return
         # The history row simple-history writes for the m2m change reads the reason from the instance.
         instance._change_reason = REASON
-        manager.set(targets)
+        getattr(instance, field).set(list(targets))
         self.saved += 1
 
     def translations(self) -> None:
-        """The demo's register texts in Swedish and Danish (``translations.TRANSLATIONS``), saved if they differ."""
+        """The demo's register texts in Swedish and Danish (``translations.TRANSLATIONS``), where still blank."""
         for (model, field, slug), texts in TRANSLATIONS.items():
             for english, languages in texts.items():
                 for instance in rows(model, field, slug, english):
-                    changed = {f"{field}_{language}": text for language, text in languages.items()
-                               if getattr(instance, f"{field}_{language}") != text}
-                    if changed:
-                        for name, value in changed.items():
-                            setattr(instance, name, value)
-                        record_save(instance=instance, reason=REASON)
-                        self.saved += 1
+                    values = {f"{field}_{language}": text for language, text in languages.items()}
+                    fill_blanks(instance, values, save=self._save_translation)
+
+    def _save_translation(self, instance: models.Model) -> None:
+        record_save(instance=instance, reason=REASON)
+        self.saved += 1
 
     def country(self, code: str | None) -> Country | None:
         if code is None:
@@ -309,14 +306,7 @@ class _Loader:
         }
 
 
-def _differs(instance: models.Model, name: str, value: Any) -> bool:
-    field = instance._meta.get_field(name)
-    if field.many_to_one or field.one_to_one:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return getattr(instance, name) != value
-
-
 @transaction.atomic
 def load() -> dict[str, int]:
-    """Create or update the seed organisations' register; returns the seeded rows per kind and how many were saved."""
+    """Add what is missing of the seed organisations' register; returns the seeded rows per kind and the rows saved."""
     return _Loader().load()

@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from privacy_registry.migration_ops import CreateModelsAtOnce
+
 
 class Migration(migrations.Migration):
 
@@ -29,67 +31,69 @@ class Migration(migrations.Migration):
             name='receiving_organisation',
             field=models.ForeignKey(blank=True, help_text='An intra-group transfer: the entity that receives it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_received', to='privacy_registry.organisation', verbose_name='receiving group entity'),
         ),
-        migrations.CreateModel(
-            name='HistoricalOffice',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_headquarters', models.BooleanField(default=False, verbose_name='headquarters')),
-                ('street_address', models.CharField(blank=True, max_length=200, verbose_name='street address')),
-                ('postal_code', models.CharField(blank=True, max_length=20, verbose_name='postal code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='state or region')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('country', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.country', verbose_name='country')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.organisation', verbose_name='organisation')),
-            ],
-            options={
-                'verbose_name': 'historical office',
-                'verbose_name_plural': 'historical offices',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRecipient_data_categories',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='privacy_registry.historicalrecipient')),
-                ('personaldatacategory', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.personaldatacategory')),
-                ('recipient', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.recipient')),
-            ],
-            options={
-                'verbose_name': 'HistoricalRecipient_data_categories',
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Office',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_headquarters', models.BooleanField(default=False, verbose_name='headquarters')),
-                ('street_address', models.CharField(blank=True, max_length=200, verbose_name='street address')),
-                ('postal_code', models.CharField(blank=True, max_length=20, verbose_name='postal code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='state or region')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy_registry.country', verbose_name='country')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offices', to='privacy_registry.organisation', verbose_name='organisation')),
-            ],
-            options={
-                'verbose_name': 'office',
-                'verbose_name_plural': 'offices',
-                'ordering': ['organisation', '-is_headquarters', 'name'],
-            },
-        ),
+        CreateModelsAtOnce([
+            migrations.CreateModel(
+                name='HistoricalOffice',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('name', models.CharField(max_length=200, verbose_name='name')),
+                    ('is_headquarters', models.BooleanField(default=False, verbose_name='headquarters')),
+                    ('street_address', models.CharField(blank=True, max_length=200, verbose_name='street address')),
+                    ('postal_code', models.CharField(blank=True, max_length=20, verbose_name='postal code')),
+                    ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
+                    ('region', models.CharField(blank=True, max_length=100, verbose_name='state or region')),
+                    ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
+                    ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history_date', models.DateTimeField(db_index=True)),
+                    ('history_change_reason', models.TextField(null=True)),
+                    ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                    ('country', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.country', verbose_name='country')),
+                    ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.organisation', verbose_name='organisation')),
+                ],
+                options={
+                    'verbose_name': 'historical office',
+                    'verbose_name_plural': 'historical offices',
+                    'ordering': ('-history_date', '-history_id'),
+                    'get_latest_by': ('history_date', 'history_id'),
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+            migrations.CreateModel(
+                name='HistoricalRecipient_data_categories',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='privacy_registry.historicalrecipient')),
+                    ('personaldatacategory', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.personaldatacategory')),
+                    ('recipient', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='privacy_registry.recipient')),
+                ],
+                options={
+                    'verbose_name': 'HistoricalRecipient_data_categories',
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+            migrations.CreateModel(
+                name='Office',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('name', models.CharField(max_length=200, verbose_name='name')),
+                    ('is_headquarters', models.BooleanField(default=False, verbose_name='headquarters')),
+                    ('street_address', models.CharField(blank=True, max_length=200, verbose_name='street address')),
+                    ('postal_code', models.CharField(blank=True, max_length=20, verbose_name='postal code')),
+                    ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
+                    ('region', models.CharField(blank=True, max_length=100, verbose_name='state or region')),
+                    ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
+                    ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy_registry.country', verbose_name='country')),
+                    ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offices', to='privacy_registry.organisation', verbose_name='organisation')),
+                ],
+                options={
+                    'verbose_name': 'office',
+                    'verbose_name_plural': 'offices',
+                    'ordering': ['organisation', '-is_headquarters', 'name'],
+                },
+            ),
+        ]),
         migrations.AddField(
             model_name='historicaltransfer',
             name='receiving_office',

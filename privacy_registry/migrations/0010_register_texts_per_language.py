@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from privacy_registry.migration_ops import copy_into_english
+from privacy_registry.migration_ops import AddFieldsInPlace, copy_into_english
 
 
 class Migration(migrations.Migration):
@@ -12,66 +12,848 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='corporategroup',
-            name='we_means_da',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='corporategroup',
-            name='we_means_en',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='corporategroup',
-            name='we_means_sv',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='datasource',
-            name='description_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='datasource',
-            name='description_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='datasource',
-            name='description_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='age_check_da',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='age_check_en',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='age_check_sv',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='datasubjectcategory',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
+        AddFieldsInPlace([
+            migrations.AddField(
+                model_name='corporategroup',
+                name='we_means_da',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='corporategroup',
+                name='we_means_en',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='corporategroup',
+                name='we_means_sv',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='datasource',
+                name='description_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='datasource',
+                name='description_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='datasource',
+                name='description_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='age_check_da',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='age_check_en',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='age_check_sv',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='datasubjectcategory',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalcorporategroup',
+                name='we_means_da',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='historicalcorporategroup',
+                name='we_means_en',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='historicalcorporategroup',
+                name='we_means_sv',
+                field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasource',
+                name='description_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasource',
+                name='description_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasource',
+                name='description_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='age_check_da',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='age_check_en',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='age_check_sv',
+                field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='name_da',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='name_en',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicaldatasubjectcategory',
+                name='name_sv',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='binding_language_note_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='binding_language_note_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='binding_language_note_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='rights_request_requirements_da',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='rights_request_requirements_en',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='rights_request_requirements_sv',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='scope_exclusions_da',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='scope_exclusions_en',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='historicalorganisation',
+                name='scope_exclusions_sv',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='name_da',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='name_en',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalpersonaldatacategory',
+                name='name_sv',
+                field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='automated_logic_da',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='automated_logic_en',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='automated_logic_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='name_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='name_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='name_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='retention_statement_da',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='retention_statement_en',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalprocessingactivity',
+                name='retention_statement_sv',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='consequence_of_not_providing_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='consequence_of_not_providing_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='consequence_of_not_providing_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='description_da',
+                field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='description_en',
+                field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='description_sv',
+                field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_as_stated_da',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_as_stated_en',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_as_stated_sv',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_detail_da',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_detail_en',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legal_basis_detail_sv',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legitimate_interest_da',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legitimate_interest_en',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='legitimate_interest_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='retention_statement_da',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='retention_statement_en',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalpurpose',
+                name='retention_statement_sv',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicalrecipient',
+                name='description_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalrecipient',
+                name='description_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalrecipient',
+                name='description_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='channel_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='channel_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='channel_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='conditions_da',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='conditions_en',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='conditions_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='deadline_da',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='deadline_en',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='deadline_sv',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='delivery_format_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='delivery_format_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='delivery_format_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='extension_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='extension_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='extension_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='fee_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='fee_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='fee_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='identity_rule_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='identity_rule_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='historicalstatedright',
+                name='identity_rule_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='historicaltransfer',
+                name='destination_description_da',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicaltransfer',
+                name='destination_description_en',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+            migrations.AddField(
+                model_name='historicaltransfer',
+                name='destination_description_sv',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='binding_language_note_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='binding_language_note_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='binding_language_note_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='rights_request_requirements_da',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='rights_request_requirements_en',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='rights_request_requirements_sv',
+                field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='scope_exclusions_da',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='scope_exclusions_en',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='organisation',
+                name='scope_exclusions_sv',
+                field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
+            ),
+            migrations.AddField(
+                model_name='personaldatacategory',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='personaldatacategory',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='personaldatacategory',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='automated_logic_da',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='automated_logic_en',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='automated_logic_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='description_da',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='description_en',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='description_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='name_da',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='name_en',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='name_sv',
+                field=models.CharField(max_length=200, null=True, verbose_name='name'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='retention_statement_da',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='retention_statement_en',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='processingactivity',
+                name='retention_statement_sv',
+                field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='consequence_of_not_providing_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='consequence_of_not_providing_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='consequence_of_not_providing_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='description_da',
+                field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='description_en',
+                field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='description_sv',
+                field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_as_stated_da',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_as_stated_en',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_as_stated_sv',
+                field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_detail_da',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_detail_en',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legal_basis_detail_sv',
+                field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legitimate_interest_da',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legitimate_interest_en',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='legitimate_interest_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='retention_statement_da',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='retention_statement_en',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='purpose',
+                name='retention_statement_sv',
+                field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
+            ),
+            migrations.AddField(
+                model_name='recipient',
+                name='description_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='recipient',
+                name='description_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='recipient',
+                name='description_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='channel_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='channel_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='channel_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='conditions_da',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='conditions_en',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='conditions_sv',
+                field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='deadline_da',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='deadline_en',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='deadline_sv',
+                field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='delivery_format_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='delivery_format_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='delivery_format_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='extension_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='extension_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='extension_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='fee_da',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='fee_en',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='fee_sv',
+                field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='identity_rule_da',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='identity_rule_en',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='statedright',
+                name='identity_rule_sv',
+                field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
+            ),
+            migrations.AddField(
+                model_name='transfer',
+                name='destination_description_da',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+            migrations.AddField(
+                model_name='transfer',
+                name='destination_description_en',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+            migrations.AddField(
+                model_name='transfer',
+                name='destination_description_sv',
+                field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
+            ),
+        ]),
         migrations.AddField(
             model_name='datasubjectcategory',
             name='name_da',
@@ -88,501 +870,6 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=120, null=True, unique=True, verbose_name='name'),
         ),
         migrations.AddField(
-            model_name='historicalcorporategroup',
-            name='we_means_da',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='historicalcorporategroup',
-            name='we_means_en',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='historicalcorporategroup',
-            name='we_means_sv',
-            field=models.TextField(blank=True, help_text="As the notice says it, e.g. 'the X group: A, B and C'.", null=True, verbose_name='who “we” means'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasource',
-            name='description_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasource',
-            name='description_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasource',
-            name='description_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='which source'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='age_check_da',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='age_check_en',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='age_check_sv',
-            field=models.CharField(blank=True, help_text='Required when a minimum age is set: how the organisation makes sure of it.', max_length=300, null=True, verbose_name='how age is checked'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='name_da',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='name_en',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicaldatasubjectcategory',
-            name='name_sv',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='binding_language_note_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='binding_language_note_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='binding_language_note_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='rights_request_requirements_da',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='rights_request_requirements_en',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='rights_request_requirements_sv',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='scope_exclusions_da',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='scope_exclusions_en',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='historicalorganisation',
-            name='scope_exclusions_sv',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='name_da',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='name_en',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalpersonaldatacategory',
-            name='name_sv',
-            field=models.CharField(blank=True, db_index=True, max_length=120, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='automated_logic_da',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='automated_logic_en',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='automated_logic_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='name_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='name_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='retention_statement_da',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='retention_statement_en',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalprocessingactivity',
-            name='retention_statement_sv',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='consequence_of_not_providing_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='consequence_of_not_providing_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='consequence_of_not_providing_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='description_da',
-            field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='description_en',
-            field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='description_sv',
-            field=models.CharField(blank=True, max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_as_stated_da',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_as_stated_en',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_as_stated_sv',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_detail_da',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_detail_en',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legal_basis_detail_sv',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legitimate_interest_da',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legitimate_interest_en',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='legitimate_interest_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='retention_statement_da',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='retention_statement_en',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalpurpose',
-            name='retention_statement_sv',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicalrecipient',
-            name='description_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalrecipient',
-            name='description_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalrecipient',
-            name='description_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='channel_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='channel_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='channel_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='conditions_da',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='conditions_en',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='conditions_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='deadline_da',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='deadline_en',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='deadline_sv',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='delivery_format_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='delivery_format_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='delivery_format_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='extension_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='extension_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='extension_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='fee_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='fee_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='fee_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='identity_rule_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='identity_rule_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatedright',
-            name='identity_rule_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='historicaltransfer',
-            name='destination_description_da',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicaltransfer',
-            name='destination_description_en',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
-        ),
-        migrations.AddField(
-            model_name='historicaltransfer',
-            name='destination_description_sv',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='binding_language_note_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='binding_language_note_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='binding_language_note_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='binding language of the notice'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='rights_request_requirements_da',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='rights_request_requirements_en',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='rights_request_requirements_sv',
-            field=models.TextField(blank=True, help_text='Identification asked of a requester, e.g. a copy of an identity document.', null=True, verbose_name='what a rights request must include'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='scope_exclusions_da',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='scope_exclusions_en',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='scope_exclusions_sv',
-            field=models.TextField(blank=True, help_text="As stated, e.g. 'this policy does not cover employees'.", null=True, verbose_name='what the notice does not cover'),
-        ),
-        migrations.AddField(
-            model_name='personaldatacategory',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='personaldatacategory',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='personaldatacategory',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
             model_name='personaldatacategory',
             name='name_da',
             field=models.CharField(max_length=120, null=True, unique=True, verbose_name='name'),
@@ -596,291 +883,6 @@ class Migration(migrations.Migration):
             model_name='personaldatacategory',
             name='name_sv',
             field=models.CharField(max_length=120, null=True, unique=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='automated_logic_da',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='automated_logic_en',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='automated_logic_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='logic involved, significance and consequences'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='description_da',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='description_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='name_da',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='name_en',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='name_sv',
-            field=models.CharField(max_length=200, null=True, verbose_name='name'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='retention_statement_da',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='retention_statement_en',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='processingactivity',
-            name='retention_statement_sv',
-            field=models.TextField(blank=True, help_text='The period as the organisation states it; enforceable rules live in Retention.', null=True, verbose_name='retention as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='consequence_of_not_providing_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='consequence_of_not_providing_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='consequence_of_not_providing_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='consequence of not providing'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='description_da',
-            field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='description_en',
-            field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='description_sv',
-            field=models.CharField(max_length=400, null=True, verbose_name='purpose'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_as_stated_da',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_as_stated_en',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_as_stated_sv',
-            field=models.CharField(blank=True, help_text="The organisation's own words where they do not map to one Art. 6(1) basis, e.g. 'legitimate interests or consent', no mapping given.", max_length=400, null=True, verbose_name='basis as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_detail_da',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_detail_en',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legal_basis_detail_sv',
-            field=models.CharField(blank=True, help_text='The law for (c) or (e), the contract for (b), the interest for (f).', max_length=300, null=True, verbose_name='basis detail'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legitimate_interest_da',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legitimate_interest_en',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='legitimate_interest_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='legitimate interest pursued (Art. 13(1)(d))'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='retention_statement_da',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='retention_statement_en',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='purpose',
-            name='retention_statement_sv',
-            field=models.CharField(blank=True, help_text="Only when it differs from the activity's.", max_length=300, null=True, verbose_name='retention for this purpose, as stated'),
-        ),
-        migrations.AddField(
-            model_name='recipient',
-            name='description_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='recipient',
-            name='description_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='recipient',
-            name='description_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='description'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='channel_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='channel_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='channel_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='how to ask'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='conditions_da',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='conditions_en',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='conditions_sv',
-            field=models.TextField(blank=True, null=True, verbose_name='conditions or limits'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='deadline_da',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='deadline_en',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='deadline_sv',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='answered within'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='delivery_format_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='delivery_format_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='delivery_format_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='delivered as'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='extension_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='extension_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='extension_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='extension'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='fee_da',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='fee_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='fee_sv',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='fee'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='identity_rule_da',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='identity_rule_en',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='statedright',
-            name='identity_rule_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='identity check'),
-        ),
-        migrations.AddField(
-            model_name='transfer',
-            name='destination_description_da',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
-        ),
-        migrations.AddField(
-            model_name='transfer',
-            name='destination_description_en',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
-        ),
-        migrations.AddField(
-            model_name='transfer',
-            name='destination_description_sv',
-            field=models.CharField(blank=True, help_text="E.g. 'hosting providers in several countries outside the EU', 'public WHOIS, worldwide'.", max_length=300, null=True, verbose_name='destination as stated'),
         ),
         copy_into_english('privacy_registry', {'Organisation': ('rights_request_requirements', 'scope_exclusions', 'binding_language_note'), 'CorporateGroup': ('we_means',), 'StatedRight': ('channel', 'deadline', 'extension', 'fee', 'identity_rule', 'delivery_format', 'conditions'), 'DataSubjectCategory': ('name', 'description', 'age_check'), 'PersonalDataCategory': ('name', 'description'), 'ProcessingActivity': ('name', 'description', 'retention_statement', 'automated_logic'), 'Purpose': ('description', 'legal_basis_as_stated', 'legal_basis_detail', 'legitimate_interest', 'consequence_of_not_providing', 'retention_statement'), 'DataSource': ('description',), 'Recipient': ('description',), 'Transfer': ('destination_description',)}),
     ]

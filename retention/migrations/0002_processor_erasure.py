@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from privacy_registry.migration_ops import CreateModelsAtOnce
+
 
 class Migration(migrations.Migration):
 
@@ -16,44 +18,46 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='SystemErasureChannel',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', "e-mail to the vendor's privacy contact"), ('webhook', 'signed JSON webhook'), ('hubspot', 'HubSpot GDPR delete API')], default='email', max_length=10, verbose_name='channel')),
-                ('webhook_url', models.URLField(blank=True, help_text='Webhook only. The body is signed with PROCESSOR_ERASURE_WEBHOOK_SECRET (HMAC-SHA256).', verbose_name='webhook URL')),
-                ('system', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='erasure_channel', to='privacy_registry.system', verbose_name='system')),
-            ],
-            options={
-                'verbose_name': 'erasure channel',
-                'verbose_name_plural': 'erasure channels',
-            },
-        ),
-        migrations.CreateModel(
-            name='ProcessorErasure',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', "e-mail to the vendor's privacy contact"), ('webhook', 'signed JSON webhook'), ('hubspot', 'HubSpot GDPR delete API')], default='email', max_length=10, verbose_name='channel')),
-                ('status', models.CharField(choices=[('pending', 'pending: to be sent'), ('sent', "sent: awaiting the vendor's confirmation"), ('confirmed', 'confirmed by the vendor'), ('failed', 'failed: needs a person')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('reminders', models.PositiveIntegerField(default=0, verbose_name='reminders sent')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('external_id_sealed', models.TextField(blank=True, editable=False, help_text='Encrypted; emptied when the vendor confirms.', verbose_name="id in the vendor's system (sealed)")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('erasure_record', models.ForeignKey(blank=True, help_text="Empty only inside the erasure's own transaction.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='processor_erasures', to='retention.erasurerecord', verbose_name='erasure record')),
-                ('subject', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='subjects.datasubject', verbose_name='data subject')),
-                ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='processor_erasures', to='privacy_registry.system', verbose_name='system')),
-                ('system_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='subjects.systemrecord', verbose_name='system record')),
-            ],
-            options={
-                'verbose_name': 'vendor follow-up',
-                'verbose_name_plural': 'vendor follow-ups',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='processor_erasure_due_idx')],
-            },
-        ),
+        CreateModelsAtOnce([
+            migrations.CreateModel(
+                name='SystemErasureChannel',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('channel', models.CharField(choices=[('email', "e-mail to the vendor's privacy contact"), ('webhook', 'signed JSON webhook'), ('hubspot', 'HubSpot GDPR delete API')], default='email', max_length=10, verbose_name='channel')),
+                    ('webhook_url', models.URLField(blank=True, help_text='Webhook only. The body is signed with PROCESSOR_ERASURE_WEBHOOK_SECRET (HMAC-SHA256).', verbose_name='webhook URL')),
+                    ('system', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='erasure_channel', to='privacy_registry.system', verbose_name='system')),
+                ],
+                options={
+                    'verbose_name': 'erasure channel',
+                    'verbose_name_plural': 'erasure channels',
+                },
+            ),
+            migrations.CreateModel(
+                name='ProcessorErasure',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('channel', models.CharField(choices=[('email', "e-mail to the vendor's privacy contact"), ('webhook', 'signed JSON webhook'), ('hubspot', 'HubSpot GDPR delete API')], default='email', max_length=10, verbose_name='channel')),
+                    ('status', models.CharField(choices=[('pending', 'pending: to be sent'), ('sent', "sent: awaiting the vendor's confirmation"), ('confirmed', 'confirmed by the vendor'), ('failed', 'failed: needs a person')], default='pending', max_length=10, verbose_name='status')),
+                    ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
+                    ('reminders', models.PositiveIntegerField(default=0, verbose_name='reminders sent')),
+                    ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
+                    ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
+                    ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                    ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
+                    ('external_id_sealed', models.TextField(blank=True, editable=False, help_text='Encrypted; emptied when the vendor confirms.', verbose_name="id in the vendor's system (sealed)")),
+                    ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                    ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+                    ('erasure_record', models.ForeignKey(blank=True, help_text="Empty only inside the erasure's own transaction.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='processor_erasures', to='retention.erasurerecord', verbose_name='erasure record')),
+                    ('subject', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='subjects.datasubject', verbose_name='data subject')),
+                    ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='processor_erasures', to='privacy_registry.system', verbose_name='system')),
+                    ('system_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='subjects.systemrecord', verbose_name='system record')),
+                ],
+                options={
+                    'verbose_name': 'vendor follow-up',
+                    'verbose_name_plural': 'vendor follow-ups',
+                    'ordering': ['-created_at', '-pk'],
+                    'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='processor_erasure_due_idx')],
+                },
+            ),
+        ]),
     ]

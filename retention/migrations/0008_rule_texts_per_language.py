@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from privacy_registry.migration_ops import copy_into_english
+from privacy_registry.migration_ops import AddFieldsInPlace, copy_into_english
 
 
 class Migration(migrations.Migration):
@@ -12,96 +12,98 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='backup_exception_da',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='backup_exception_en',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='backup_exception_sv',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='statement_da',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='statement_en',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='statement_sv',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='trigger_event_da',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='trigger_event_en',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
-        migrations.AddField(
-            model_name='historicalretentionrule',
-            name='trigger_event_sv',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='backup_exception_da',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='backup_exception_en',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='backup_exception_sv',
-            field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='statement_da',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='statement_en',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='statement_sv',
-            field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='trigger_event_da',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='trigger_event_en',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
-        migrations.AddField(
-            model_name='retentionrule',
-            name='trigger_event_sv',
-            field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
-        ),
+        AddFieldsInPlace([
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='backup_exception_da',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='backup_exception_en',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='backup_exception_sv',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='statement_da',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='statement_en',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='statement_sv',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='trigger_event_da',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='trigger_event_en',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+            migrations.AddField(
+                model_name='historicalretentionrule',
+                name='trigger_event_sv',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='backup_exception_da',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='backup_exception_en',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='backup_exception_sv',
+                field=models.CharField(blank=True, help_text="When erased data stays in backups until they expire and is used for nothing else, say so (e.g. 'until backups expire after 35 days'): the erasure receipt repeats it.", max_length=300, null=True, verbose_name='kept in backups'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='statement_da',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='statement_en',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='statement_sv',
+                field=models.TextField(blank=True, help_text="The organisation's own words, quoted.", null=True, verbose_name='statement as written'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='trigger_event_da',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='trigger_event_en',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+            migrations.AddField(
+                model_name='retentionrule',
+                name='trigger_event_sv',
+                field=models.CharField(blank=True, help_text="For 'an event': what sets it off, e.g. 'a person under the minimum age is discovered'. Record the event for the person (Retention events); the nightly sweep then acts when it is due.", max_length=300, null=True, verbose_name='triggering event'),
+            ),
+        ]),
         migrations.AlterField(
             model_name='historicalretentionrule',
             name='trigger_event',
