@@ -15,8 +15,9 @@ Design note:
   version of the seeds names differently are skipped.
 - Last, the first version of each demo organisation's notice is published, so ``make run`` shows one at
   /privacy/<organisation>/: published by no user, with the note "demo data", the completeness report's gaps
-  acknowledged and kept with the version as a DPO's publication keeps them. A rerun publishes only when the text
-  changed (``notice_publish`` refuses an unchanged notice). The loaders of the apps below consent run first, so the
+  acknowledged and kept with the version as a DPO's publication keeps them. A rerun publishes nothing for an
+  organisation that has a version already: publishing is the DPO's decision, and a change they made to the register
+  waits on the preview until they publish it. The loaders of the apps below consent run first, so the
   retention rules are in the text; this one runs after the cookies and consent purposes it names.
 - Runs inside ``load_demo``'s transaction; every history row says "demo data".
 """
@@ -33,7 +34,7 @@ from privacy_registry.demo import ensure
 from privacy_registry.models import LegalBasis, Organisation, ProcessingActivity, Purpose, Vendor
 
 from . import services
-from .models import ConsentPurpose, ConsentSettings, Cookie, CookieCategory
+from .models import ConsentPurpose, ConsentSettings, Cookie, CookieCategory, NoticeVersion
 
 REASON = "demo data"
 C = CookieCategory
@@ -178,7 +179,9 @@ def load() -> dict[str, int]:
 
 
 def _publish(organisation: Organisation) -> bool:
-    """Publish the organisation's notice as the demo loader (no user); False when it has not changed."""
+    """Publish the organisation's first notice as the demo loader (no user); False when it has one already."""
+    if NoticeVersion.objects.filter(organisation=organisation).exists():
+        return False
     try:
         services.notice_publish(organisation=organisation, actor=None, note=REASON, acknowledge_gaps=True)
     except ValidationError as exc:

@@ -67,13 +67,14 @@ def test_each_demo_organisation_has_a_published_notice_from_the_demo_loader(clie
         assert activity.name in response.content.decode()
 
 
-def test_a_second_load_publishes_nothing_unless_the_text_changed():
+def test_a_second_load_never_publishes_a_change_the_dpo_has_not_published():
     _load()
     assert "notices published: 0" in _load()
     assert NoticeVersion.objects.count() == 3
     avara = Organisation.objects.get(slug="avara")
     f.CookieFactory(organisation=avara, name="_new_cookie", purpose="Count visits")  # not in the seeds: stays
-    assert "notices published: 1" in _load()
+    # publishing is the DPO's decision: the change waits on the preview
+    assert "notices published: 0" in _load()
     versions = NoticeVersion.objects.filter(organisation=avara).order_by("number")
-    assert [v.number for v in versions] == [1, 2] and "_new_cookie" in versions[1].texts["en"]
-    assert NoticeVersion.objects.count() == 4
+    assert [v.number for v in versions] == [1] and "_new_cookie" not in versions[0].texts["en"]
+    assert NoticeVersion.objects.count() == 3
