@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/admin_list.py
 	$(PY) bench/public_form.py
 	test ! -f bench/sweep.py || $(PY) bench/sweep.py
+	$(PY) bench/fresh_start.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
