@@ -195,7 +195,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     def rectification_step(self, obj: RightsRequest):
         if obj.subject_id is None:
             return _("Match the request to a data subject first.")
-        if not obj.is_open or obj.status == Status.AWAITING_VERIFICATION:
+        if obj.status == Status.AWAITING_APPROVAL:
+            return _("Awaits the DPO's approval (\"Approve and carry out\").")
+        if obj.status != Status.IN_PROGRESS:
             return "—"
         return format_html('<a class="button" href="{}">{}</a>',
                            reverse("admin:rights_rightsrequest_rectify", args=[obj.pk]),
@@ -226,12 +228,13 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 and request.user.has_perm(SUBJECT_CHANGE_PERMISSION)):
             raise PermissionDenied
         page = reverse("admin:rights_rightsrequest_change", args=[rights_request.pk])
+        # In progress: approved by the DPO (services.request_rectify refuses any other status, whoever calls it).
         ready = (rights_request.type == RequestType.RECTIFICATION and rights_request.subject is not None
-                 and rights_request.status in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS))
+                 and rights_request.status == Status.IN_PROGRESS)
         if not ready:
             self.message_user(request, _(
-                "%(request)s cannot be rectified: it must be an open, verified rectification request matched to a "
-                "data subject."
+                "%(request)s cannot be rectified: it must be a rectification request matched to a data subject and "
+                "approved by the DPO (in progress)."
             ) % {"request": rights_request}, messages.ERROR)
             return HttpResponseRedirect(page)
         form_class = forms.modelform_factory(DataSubject, fields=selectors.rectifiable_fields())
@@ -299,7 +302,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
     # --- actions ------------------------------------------------------------------------------------------------
-    def _each(self, request, queryset, work, done_message) -> None:
+    def _each(self, request, queryset, work, done_message, refused_message=None) -> None:
+        """Run ``work`` on each selected request; report how many were done and, with ``refused_message``, how
+        many the service refused, then each refusal with its reason."""
         done, errors = 0, []
         for rights_request in queryset.order_by("pk"):
             try:
@@ -310,6 +315,8 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 done += 1
         if done:
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        if errors and refused_message is not None:
+            self.message_user(request, refused_message % {"n": len(errors)}, messages.ERROR)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
@@ -347,7 +354,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
         if form.is_bound and form.is_valid():
             self._each(request, queryset, lambda r: services.request_pause(
                 request=r, reason=form.cleaned_data["reason"], actor=request.user,
-            ), ("Clock paused on %(n)d request.", "Clock paused on %(n)d requests."))
+            ), ngettext_lazy(
+                "Clock paused on %(n)d request.",
+                "Clock paused on %(n)d requests.", "n"))
             return None
         return self._form_page(request, queryset, form, title=_("Pause the clock"), action="pause_clock",
                                button=_("Pause"))
@@ -355,7 +364,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     @admin.action(description=_("Resume the clock"), permissions=["change"])
     def resume_clock(self, request: HttpRequest, queryset) -> None:
         self._each(request, queryset, lambda r: services.request_resume(request=r, actor=request.user),
-                   ("Clock resumed on %(n)d request.", "Clock resumed on %(n)d requests."))
+                   ngettext_lazy(
+                "Clock resumed on %(n)d request.",
+                "Clock resumed on %(n)d requests.", "n"))
 
     @admin.action(description=_("Approve and carry out"), permissions=["decide"])
     def approve_and_execute(self, request: HttpRequest, queryset) -> None:
@@ -392,7 +403,10 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 request=r, response=form.cleaned_data["response"], actor=request.user,
             ), ngettext_lazy(
                 "%(n)d request completed.",
-                "%(n)d requests completed.", "n"))
+                "%(n)d requests completed.", "n"),
+                ngettext_lazy(
+                "%(n)d request was not completed, and its requester was told nothing:",
+                "%(n)d requests were not completed, and their requesters were told nothing:", "n"))
             return None
         return self._form_page(request, queryset, form, title=_("Complete"), action="complete", button=_("Complete"))
 
