@@ -39,7 +39,7 @@ def test_the_request_form_says_when_the_address_is_deleted(client, short_clock):
     page = _text(client.get(f"/privacy/{organisation.slug}/request/"))
     assert "the link expires after 10 hours" in page
     assert "the address is deleted at the latest 16 hours after you send this form" in page
-    assert "48" not in page and "72" not in page
+    assert "48 hours" not in page and "72 hours" not in page
 
 
 def test_the_confirmation_page_says_the_same(client, short_clock, django_capture_on_commit_callbacks):
