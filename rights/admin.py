@@ -440,7 +440,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
             return None
         return self._form_page(
             request, queryset, form, title=_("Complete"), action="complete", button=_("Complete"), note=_complete_note,
-            intro=_("Each selected request will be closed as done, and each requester is e-mailed that it is completed."),
+            intro=_(
+                "Each selected request will be closed as done, and each requester is e-mailed that it is completed."
+            ),
         )
 
     @admin.action(description=_("Download CSV for audit"), permissions=["view"])

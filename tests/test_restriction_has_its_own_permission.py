@@ -135,8 +135,8 @@ def test_carrying_out_a_restriction_request_needs_the_restrict_permission(client
     request = _restriction_request(subject)
     decider = _client_with(client, django_user_model, REQUEST_DECIDING)
 
-    response = decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"},
-                            follow=True)
+    response = decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk],
+                                       "post": "yes"}, follow=True)
 
     assert "needs the permission to restrict" in response.content.decode()
     request.refresh_from_db()
