@@ -506,7 +506,8 @@ AUDIT_COLUMNS = [
 
 
 def _approval_note(rights_request: RightsRequest) -> str:
-    if rights_request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL):
+    # In progress too: an interrupted execution is taken again (services.request_execute says when it is not).
+    if rights_request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS):
         return _("not awaiting approval: will be left as it is")
     if rights_request.type == RequestType.ERASURE:
         return _("will be erased: this cannot be undone") if rights_request.subject_id else _(

@@ -107,6 +107,8 @@ ACTION_BUILDERS: dict[tuple[str, str], Callable] = {
     ("rights.RightsRequest", "extend"): lambda: _awaiting_approval(
         received_at=timezone.now(), due_on=timezone.localdate() + timedelta(days=20)),
     ("subjects.DataSubject", "record_event"): _subject_with_an_event_rule,
+    # In progress with no time of the claim: an execution that was interrupted.
+    ("rights.RightsRequest", "carry_out_again"): lambda: _awaiting_approval(status=Status.IN_PROGRESS),
 }
 
 
