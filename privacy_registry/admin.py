@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from axes import admin as axes_admin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -561,3 +564,19 @@ class IncidentAdmin(RegisterAdmin):
         if hours < 0:
             return format_html('<strong class="clock-overdue">{}</strong>', _("overdue by %(h)d h") % {"h": -hours})
         return format_html('<strong class="clock-running">{}</strong>', _("%(h)d h left") % {"h": hours})
+
+
+# --- django-axes' sign-in attempts --------------------------------------------------------------------------------
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """axes' own list, but its "Clean up expired attempts" reads request attributes that only axes' sign-in handling
+    sets (django-axes 8.3 answered 500, AttributeError axes_attempt_time): they are set first, as its handlers do."""
+
+    @admin.action(description=axes_admin.AccessAttemptAdmin.cleanup_expired_attempts.short_description)
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)
+        return super().cleanup_expired_attempts(request, queryset)
+
+
+# axes.admin registered its own before this module (INSTALLED_APPS order; the admin autodiscovers in that order).
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AccessAttemptAdmin)

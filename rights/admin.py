@@ -33,6 +33,7 @@ from privacy_registry import csvsafe
 from privacy_registry.admin_history import REASON_MAX_LENGTH, GuardedHistoryAdmin
 from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
+from subjects.masking import mask_email, mask_name
 from subjects.models import DataSubject
 from subjects.services import RESTRICT_PERMISSION
 
@@ -124,6 +125,10 @@ class PauseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why the clock stops"), choices=ClockPause.Reason.choices)
 
 
+class ConfirmForm(forms.Form):
+    """Nothing to enter: the intermediate page only asks to confirm (or go back)."""
+
+
 @admin.register(RightsRequest)
 class RightsRequestAdmin(GuardedHistoryAdmin):
     list_display = ("__str__", "organisation", "type", "channel", "status", "received_at", "deadline_shown",
@@ -195,7 +200,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     def rectification_step(self, obj: RightsRequest):
         if obj.subject_id is None:
             return _("Match the request to a data subject first.")
-        if not obj.is_open or obj.status == Status.AWAITING_VERIFICATION:
+        if obj.status == Status.AWAITING_APPROVAL:
+            return _("Awaits the DPO's approval (\"Approve and carry out\").")
+        if obj.status != Status.IN_PROGRESS:
             return "—"
         return format_html('<a class="button" href="{}">{}</a>',
                            reverse("admin:rights_rightsrequest_rectify", args=[obj.pk]),
@@ -226,12 +233,13 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 and request.user.has_perm(SUBJECT_CHANGE_PERMISSION)):
             raise PermissionDenied
         page = reverse("admin:rights_rightsrequest_change", args=[rights_request.pk])
+        # In progress: approved by the DPO (services.request_rectify refuses any other status, whoever calls it).
         ready = (rights_request.type == RequestType.RECTIFICATION and rights_request.subject is not None
-                 and rights_request.status in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS))
+                 and rights_request.status == Status.IN_PROGRESS)
         if not ready:
             self.message_user(request, _(
-                "%(request)s cannot be rectified: it must be an open, verified rectification request matched to a "
-                "data subject."
+                "%(request)s cannot be rectified: it must be a rectification request matched to a data subject and "
+                "approved by the DPO (in progress)."
             ) % {"request": rights_request}, messages.ERROR)
             return HttpResponseRedirect(page)
         form_class = forms.modelform_factory(DataSubject, fields=selectors.rectifiable_fields())
@@ -299,7 +307,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
     # --- actions ------------------------------------------------------------------------------------------------
-    def _each(self, request, queryset, work, done_message) -> None:
+    def _each(self, request, queryset, work, done_message, refused_message=None) -> None:
+        """Run ``work`` on each selected request; report how many were done and, with ``refused_message``, how
+        many the service refused, then each refusal with its reason."""
         done, errors = 0, []
         for rights_request in queryset.order_by("pk"):
             try:
@@ -310,14 +320,27 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 done += 1
         if done:
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        if errors and refused_message is not None:
+            self.message_user(request, refused_message % {"n": len(errors)}, messages.ERROR)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
-    def _form_page(self, request, queryset, form, *, title: str, action: str, button: str):
+    def _form_page(self, request, queryset, form, *, title: str, action: str, button: str, intro: str = "",
+                   note=None):
+        """The shared intermediate page (templates/admin/intermediate_action.html): the selected requests, each with
+        the requester's address and the matched subject's name masked (enough to recognise, not to copy), what the
+        action will do (``intro``, and ``note(request)`` per row), the form, confirm or go back."""
+        selected = list(queryset.select_related("subject").order_by("pk"))
+        rows = [{
+            "request": r, "email": mask_email(r.email),
+            "name": mask_name(r.subject.full_name) if r.subject is not None else "",
+            "note": note(r) if note else "",
+        } for r in selected]
         return TemplateResponse(request, "admin/rights/rightsrequest/action_form.html", {
             **self.admin_site.each_context(request),
-            "title": title, "opts": self.model._meta, "form": form, "requests": list(queryset.order_by("pk")),
-            "action_name": action, "button": button, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "title": title, "opts": self.model._meta, "form": form, "requests": selected, "rows": rows,
+            "intro": intro, "action_name": action, "button": button,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         })
 
     @admin.action(description=_("Verify: identity checked by staff"), permissions=["change"])
@@ -347,7 +370,9 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
         if form.is_bound and form.is_valid():
             self._each(request, queryset, lambda r: services.request_pause(
                 request=r, reason=form.cleaned_data["reason"], actor=request.user,
-            ), ("Clock paused on %(n)d request.", "Clock paused on %(n)d requests."))
+            ), ngettext_lazy(
+                "Clock paused on %(n)d request.",
+                "Clock paused on %(n)d requests.", "n"))
             return None
         return self._form_page(request, queryset, form, title=_("Pause the clock"), action="pause_clock",
                                button=_("Pause"))
@@ -355,10 +380,23 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
     @admin.action(description=_("Resume the clock"), permissions=["change"])
     def resume_clock(self, request: HttpRequest, queryset) -> None:
         self._each(request, queryset, lambda r: services.request_resume(request=r, actor=request.user),
-                   ("Clock resumed on %(n)d request.", "Clock resumed on %(n)d requests."))
+                   ngettext_lazy(
+                "Clock resumed on %(n)d request.",
+                "Clock resumed on %(n)d requests.", "n"))
 
-    @admin.action(description=_("Approve and carry out"), permissions=["decide"])
-    def approve_and_execute(self, request: HttpRequest, queryset) -> None:
+    @admin.action(description=_("Approve and carry out…"), permissions=["decide"])
+    def approve_and_execute(self, request: HttpRequest, queryset):
+        form = ConfirmForm(request.POST if request.POST.get("post") == "yes" else None)
+        if not (form.is_bound and form.is_valid()):
+            return self._form_page(
+                request, queryset, form, title=_("Approve and carry out"), action="approve_and_execute",
+                button=_("Yes, approve and carry them out"), note=_approval_note, intro=_(
+                    "Each selected request will be approved and carried out now, by its right: an erasure erases the "
+                    "person's data everywhere, history included, and cannot be undone; a restriction restricts "
+                    "processing of their data; an objection stops the processing objected to; access and "
+                    "portability exports are built and e-mailed. Each requester is told."
+                ))
+
         def work(rights_request: RightsRequest) -> None:
             # Carrying out a restriction restricts the person: it asks the same permission as the subject page.
             if rights_request.type == RequestType.RESTRICTION and not request.user.has_perm(RESTRICT_PERMISSION):
@@ -382,7 +420,10 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 "%(n)d request refused; the requesters are told the ground and their right to complain.",
                 "%(n)d requests refused; the requesters are told the ground and their right to complain.", "n"))
             return None
-        return self._form_page(request, queryset, form, title=_("Refuse"), action="refuse", button=_("Refuse"))
+        return self._form_page(request, queryset, form, title=_("Refuse"), action="refuse", button=_("Refuse"), intro=_(
+            "Each selected request will be refused and closed; each requester is e-mailed the ground and their right "
+            "to complain to a supervisory authority."
+        ))
 
     @admin.action(description=_("Complete…"), permissions=["change"])
     def complete(self, request: HttpRequest, queryset):
@@ -392,9 +433,17 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
                 request=r, response=form.cleaned_data["response"], actor=request.user,
             ), ngettext_lazy(
                 "%(n)d request completed.",
-                "%(n)d requests completed.", "n"))
+                "%(n)d requests completed.", "n"),
+                ngettext_lazy(
+                "%(n)d request was not completed, and its requester was told nothing:",
+                "%(n)d requests were not completed, and their requesters were told nothing:", "n"))
             return None
-        return self._form_page(request, queryset, form, title=_("Complete"), action="complete", button=_("Complete"))
+        return self._form_page(
+            request, queryset, form, title=_("Complete"), action="complete", button=_("Complete"), note=_complete_note,
+            intro=_(
+                "Each selected request will be closed as done, and each requester is e-mailed that it is completed."
+            ),
+        )
 
     @admin.action(description=_("Download CSV for audit"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
@@ -454,6 +503,27 @@ AUDIT_COLUMNS = [
     "verification_method", "due_on", "extended_due_on", "refusal_ground", "outcome", "closed_at", "handled_by",
     "likely_duplicate_of", "subject_id", "overdue",
 ]
+
+
+def _approval_note(rights_request: RightsRequest) -> str:
+    # In progress too: an interrupted execution is taken again (services.request_execute says when it is not).
+    if rights_request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS):
+        return _("not awaiting approval: will be left as it is")
+    if rights_request.type == RequestType.ERASURE:
+        return _("will be erased: this cannot be undone") if rights_request.subject_id else _(
+            "no data subject matched: closed as nothing held")
+    if rights_request.type == RequestType.RESTRICTION:
+        return _("processing will be restricted") if rights_request.subject_id else _(
+            "no data subject matched: closed as nothing held")
+    return ""
+
+
+def _complete_note(rights_request: RightsRequest) -> str:
+    if rights_request.status == Status.AWAITING_APPROVAL:
+        return _("awaits the DPO's approval: will not be completed")
+    if rights_request.status != Status.IN_PROGRESS:
+        return _("not being carried out: will not be completed")
+    return ""
 
 
 def _iso(value) -> str:

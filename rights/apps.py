@@ -20,7 +20,10 @@ class RightsConfig(AppConfig):
         # Requests stuck in progress (an interrupted execution) at the top of the admin dashboard.
         registry_dashboard.register("rights.stuck_executions", dashboard.stuck_execution_alerts)
 
-        erased = Scrub.fixed("[erased with the subject]")
+        # One marker for every path that scrubs a request (the person's erasure, the purge of an unverified request,
+        # the minimisation of a closed one, the journal's replay: rights.services.common._scrub_requests applies
+        # this declaration too).
+        removed = Scrub.fixed("[removed]")
         # The requester's own words and address go with the person; the codes (type, status, ground) and dates
         # stay, as the proof that the request was handled. Historical rows are reached through the match, which
         # rights.services writes into the request's earlier history when it verifies.
@@ -30,8 +33,8 @@ class RightsConfig(AppConfig):
             fields={
                 "email": Scrub.null(),
                 "details": Scrub.fixed(""),
-                "response": erased,
-                "extension_reason": erased,
+                "response": removed,
+                "extension_reason": removed,
             },
             not_personal=["type", "channel", "language", "status", "verification_method", "refusal_ground", "outcome"],
         )

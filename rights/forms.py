@@ -7,6 +7,12 @@ Bot protection needs no outside service:
   ``RIGHTS_FORM_MIN_SECONDS`` after it (bots post at once), from a form older than
   ``RIGHTS_FORM_MAX_AGE_HOURS``, or with a stamp that is not ours is refused with a form error in the visitor's
   language. The form is shown again with a fresh stamp, so a person only has to send it again.
+- each stamp is accepted once: it carries a random nonce, and the first submission that passes the stamp's checks
+  records the stamp's SHA-256 in the cache (``cache.add``, atomic: Redis's SET NX when ``REDIS_URL`` is set, so
+  every web process sees it; local memory in the one development process) for as long as a stamp lives. A stamp
+  sent again is refused like the others, so one fetched form cannot be replayed for hundreds of posts. Should the
+  cache fail, the stamp is accepted (and a warning logged): the rate limits still count, and a visitor is never
+  shown a server error for it.
 
 Input never reaches the database raw: NUL and other control characters (except line breaks and tabs) and lone
 surrogates are dropped, lengths are capped, the e-mail is validated. Nothing here says whether an address is
@@ -14,12 +20,16 @@ known: the form does not look it up.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .models import RequestType
@@ -27,6 +37,9 @@ from .models import RequestType
 DETAILS_MAX_LENGTH = 5000
 EMAIL_MAX_LENGTH = 254
 STAMP_SALT = "rights.public-request-form"
+STAMP_CACHE_PREFIX = "rights.form-stamp-used:"
+
+logger = logging.getLogger(__name__)
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; lone surrogates (not encodable).
 _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -58,8 +71,19 @@ RIGHT_HELP = {
 
 
 def issue_stamp() -> str:
-    """A signed "the form was shown now" value for the ``started`` field."""
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(f"{time.time():.3f}")
+    """A signed "the form was shown now" value for the ``started`` field, with a nonce that makes it unique."""
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(f"{time.time():.3f}:{secrets.token_urlsafe(12)}")
+
+
+def _stamp_first_use(stamp: str, *, max_age: int) -> bool:
+    """Record the stamp as used; whether this was its first use. Only the stamp's digest goes into the cache."""
+    key = STAMP_CACHE_PREFIX + hashlib.sha256(stamp.encode()).hexdigest()
+    try:
+        # Kept a minute longer than a stamp is accepted, so it cannot come back between the two.
+        return cache.add(key, 1, timeout=max_age + 60)
+    except Exception as exc:  # the cache backend's errors vary (Redis down); the form must not answer 500
+        logger.warning("rights form: the stamp could not be recorded as used (%s); accepted", type(exc).__name__)
+        return True
 
 
 def clean_text(value: str) -> str:
@@ -149,7 +173,8 @@ class RequestForm(forms.Form):
         value = self.cleaned_data.get("started") or ""
         max_age = settings.RIGHTS_FORM_MAX_AGE_HOURS * 3600
         try:
-            started = float(signing.TimestampSigner(salt=STAMP_SALT).unsign(value, max_age=max_age))
+            signed = signing.TimestampSigner(salt=STAMP_SALT).unsign(value, max_age=max_age)
+            started = float(signed.split(":", 1)[0])
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 _("This form was open for a long time. Please check it and send it again."), code="stale"
@@ -161,6 +186,10 @@ class RequestForm(forms.Form):
         if time.time() - started < settings.RIGHTS_FORM_MIN_SECONDS:
             raise forms.ValidationError(
                 _("That was very quick. Please check the form and send it again."), code="too_fast"
+            )
+        if not _stamp_first_use(value, max_age=max_age):
+            raise forms.ValidationError(
+                _("This form has been sent already. Please check it and send it again."), code="reused"
             )
         return value
 

@@ -123,7 +123,8 @@ def request_form(request: HttpRequest, organisation: str) -> HttpResponse:
         form.renew_stamp()
     else:
         form = RequestForm()
-    context = {"organisation": org, "form": form, "link_hours": settings.RIGHTS_VERIFY_LINK_HOURS}
+    context = {"organisation": org, "form": form, "link_hours": settings.RIGHTS_VERIFY_LINK_HOURS,
+               "delete_hours": services.unverified_deleted_within_hours()}
     return render(request, "rights/public/request.html", context)
 
 
@@ -151,6 +152,7 @@ def confirm(request: HttpRequest, organisation: str, token: str) -> HttpResponse
             "organisation": pending.organisation,
             "rights_request": pending,
             "what_happens": WHAT_HAPPENS.get(pending.type, ""),
+            "delete_hours": services.unverified_deleted_within_hours(),
         })
     verified = services.request_verify(raw=token)
     if verified is None:  # consumed by another click between the peek and now, or expired meanwhile

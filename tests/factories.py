@@ -358,3 +358,106 @@ class ConsentSettingsFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     allowed_origins = "https://www.example.com"
+
+
+# --- what the remaining admins list (tests/test_every_admin_action_answers.py builds one of each) ---------------
+from django.contrib.auth.models import Group  # noqa: E402  (appended section)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Group of staff {n}")
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    user = factory.SubFactory(UserFactory)
+    name = "phone"
+    confirmed = True
+
+
+class StaticDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "otp_static.StaticDevice"
+
+    user = factory.SubFactory(UserFactory)
+    name = "backup codes"
+
+
+class AccessAttemptFactory(factory.django.DjangoModelFactory):
+    """A failed sign-in as django-axes records it (an address of the documentation range)."""
+
+    class Meta:
+        model = "axes.AccessAttempt"
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    ip_address = "192.0.2.10"
+    user_agent = "test"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    get_data = ""
+    post_data = ""
+    failures_since_start = 1
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "axes.AccessLog"
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    ip_address = "192.0.2.10"
+    user_agent = "test"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+
+
+class AccessFailureLogFactory(AccessLogFactory):
+    class Meta:
+        model = "axes.AccessFailureLog"
+
+
+class SuppressionFactory(factory.django.DjangoModelFactory):
+    """The keyed hash of an erased address (made up: only its form matters here)."""
+
+    class Meta:
+        model = sm.Suppression
+
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    kind = sm.Suppression.Kind.EMAIL
+
+
+class ProcessorErasureFactory(factory.django.DjangoModelFactory):
+    """A vendor follow-up of an erasure that failed and needs a person."""
+
+    class Meta:
+        model = rm.ProcessorErasure
+
+    subject = factory.SubFactory(DataSubjectFactory)
+    system = factory.SubFactory(SystemFactory, organisation=factory.SelfAttribute("..subject.organisation"))
+    status = rm.ProcessorErasure.Status.FAILED
+
+
+class SystemErasureChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.SystemErasureChannel
+
+    system = factory.SubFactory(SystemFactory)
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    """A person's consent, given by form to the purpose's current wording."""
+
+    class Meta:
+        model = cm.ConsentRecord
+
+    purpose = factory.SubFactory(ConsentPurposeFactory)
+    subject = factory.SubFactory(DataSubjectFactory, organisation=factory.SelfAttribute("..purpose.organisation"))
+    state = cm.ConsentRecord.State.GIVEN
+    method = cm.Method.FORM
+    given_at = factory.LazyFunction(timezone.now)
+    wording_hash = factory.SelfAttribute("purpose.wording_hash")

@@ -156,6 +156,11 @@ def test_visitor_requests_erasure_confirms_and_the_dpo_carries_it_out(browser, d
         rows.first.locator("input.action-select").check()
         admin.select_option("select[name=action]", value="approve_and_execute")
         admin.locator("button[name=index], input[name=index], .actions button[type=submit]").first.click()
+        # The confirmation page: the request with the address masked, what will happen; nothing done yet.
+        expect(admin.locator("#requests-to-act-on")).to_contain_text("will be erased")
+        assert ADDRESS not in admin.content()
+        assert DataSubject.objects.get(pk=person.pk).state == DataSubject.State.ACTIVE
+        admin.locator("#content form input[type=submit]").click()
         expect(admin.locator(".messagelist .success")).to_contain_text("carried out")
         expect(rows.first).to_contain_text("Completed")
         rows.first.locator("th a, td a").first.click()

@@ -135,8 +135,8 @@ def test_carrying_out_a_restriction_request_needs_the_restrict_permission(client
     request = _restriction_request(subject)
     decider = _client_with(client, django_user_model, REQUEST_DECIDING)
 
-    response = decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk]},
-                            follow=True)
+    response = decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk],
+                                       "post": "yes"}, follow=True)
 
     assert "needs the permission to restrict" in response.content.decode()
     request.refresh_from_db()
@@ -151,7 +151,7 @@ def test_a_decider_with_the_restrict_permission_carries_it_out(client, django_us
     decider = _client_with(client, django_user_model, [*REQUEST_DECIDING, RESTRICT])
 
     with django_capture_on_commit_callbacks(execute=True):
-        decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        decider.post(REQUESTS, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"})
 
     request.refresh_from_db()
     assert request.status == Status.COMPLETED

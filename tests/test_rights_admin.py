@@ -47,7 +47,8 @@ def test_dpo_approves_and_the_request_is_carried_out(dpo_client, django_capture_
     request = _open(10, organisation=subject.organisation, subject=subject, email=subject.email,
                     type=RequestType.RESTRICTION)
     with django_capture_on_commit_callbacks(execute=True):
-        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk],
+                                          "post": "yes"})
     assert response.status_code == 302
     request.refresh_from_db()
     subject.refresh_from_db()

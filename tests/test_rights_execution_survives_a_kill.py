@@ -57,7 +57,7 @@ def _erasure_request(status: str) -> RightsRequest:
 
 def _approve(client):
     def run(request: RightsRequest) -> None:
-        client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"})
     return run
 
 

@@ -96,7 +96,8 @@ def _ask_and_confirm(client, organisation, capture, right: str, *, address: str 
 
 def _approve(dpo_client, request, capture) -> RightsRequest:
     with capture(execute=True):
-        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk],
+                                          "post": "yes"})
     assert response.status_code == 302
     request.refresh_from_db()
     return request

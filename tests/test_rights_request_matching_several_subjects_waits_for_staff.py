@@ -63,7 +63,8 @@ def test_several_subjects_wait_for_staff_to_choose(two_people, dpo_client, setti
     _nothing_done(request, two_people)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk],
+                                          "post": "yes"})
     assert [str(m) for m in get_messages(response.wsgi_request)] == [f"{request}: {SEVERAL}"]
     _nothing_done(request, two_people)
 
@@ -74,7 +75,7 @@ def test_several_subjects_wait_for_staff_to_choose(two_people, dpo_client, setti
     # Staff choose the person; now it is carried out, on them only.
     services.request_match(request=request, subject=second, actor=dpo_client.user)
     with django_capture_on_commit_callbacks(execute=True):
-        dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"})
     request.refresh_from_db()
     assert request.status == Status.COMPLETED and request.outcome == "done"
     assert DataSubject.objects.get(pk=second.pk).state == DataSubject.State.ERASED
@@ -85,7 +86,7 @@ def test_several_subjects_wait_for_staff_to_choose(two_people, dpo_client, setti
 def test_an_address_nobody_has_still_closes_as_nothing_held(dpo_client, django_capture_on_commit_callbacks):
     request = _verified_on_the_web(OrganisationFactory(), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+        dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"})
     request.refresh_from_db()
     assert request.status == Status.COMPLETED and request.outcome == "nothing_held"
 
@@ -94,7 +95,7 @@ def test_a_person_added_since_verification_is_matched_first(dpo_client, django_c
     organisation = OrganisationFactory()
     request = _verified_on_the_web(organisation, django_capture_on_commit_callbacks)
     DataSubjectFactory(organisation=organisation, email=SHARED)  # imported after the request was verified
-    response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk]})
+    response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [request.pk], "post": "yes"})
     [said] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "The requester's address matches a data subject: match the request to it" in said
     request.refresh_from_db()

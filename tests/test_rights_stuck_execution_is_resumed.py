@@ -116,11 +116,11 @@ def test_carry_out_again_needs_the_permission_to_decide(compliance_client):
 
 def test_approving_a_request_being_carried_out_says_so(dpo_client):
     fresh = _in_progress(minutes_ago=1)
-    response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [fresh.pk]})
+    response = dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [fresh.pk], "post": "yes"})
     [said] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "This request is being carried out. If it is still in progress 60 minutes after it was taken" in said
     stuck = _in_progress(minutes_ago=61)
-    dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [stuck.pk]})
+    dpo_client.post(LIST, {"action": "approve_and_execute", "_selected_action": [stuck.pk], "post": "yes"})
     stuck.refresh_from_db()
     assert stuck.status == Status.COMPLETED
 

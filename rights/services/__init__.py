@@ -56,7 +56,14 @@ from .intake import (
     verification_send,
 )
 from .receipts import receipt_send
-from .schedules import DIGEST_DAYS, dpo_digest_send, exports_purge_expired, requests_minimise, requests_purge_unverified
+from .schedules import (
+    DIGEST_DAYS,
+    dpo_digest_send,
+    exports_purge_expired,
+    requests_minimise,
+    requests_purge_unverified,
+    unverified_deleted_within_hours,
+)
 from .tokens import token_peek
 
 __all__ = [
@@ -91,5 +98,6 @@ __all__ = [
     "requests_minimise",
     "requests_purge_unverified",
     "token_peek",
+    "unverified_deleted_within_hours",
     "verification_send",
 ]

@@ -58,6 +58,23 @@ def request_withdraw(*, request: RightsRequest, actor: Actor) -> RightsRequest:
     return request
 
 
+def _require_carried_out(request: RightsRequest) -> None:
+    """A request is completed (or rectified, which completes it) only once it is being carried out.
+
+    Approval is the DPO's decision: ``request_approve_and_execute`` claims the request (``in_progress``) and carries
+    it out by its type. A request still awaiting approval, or verified and queued to be carried out automatically,
+    has not been carried out: completing it would close it as done, tell the requester so, and skip the work (an
+    erasure would erase nothing). Every caller (admin action, views, tasks) meets this check here.
+    """
+    if request.status == Status.AWAITING_APPROVAL:
+        raise ValidationError(_(
+            "This request awaits the DPO's decision: it is carried out and completed by \"Approve and carry out\", "
+            "or closed by a refusal. It cannot be completed before that."
+        ), code="awaiting_approval")
+    if request.status != Status.IN_PROGRESS:
+        raise ValidationError(_("Only a request that is being carried out can be completed."), code="status")
+
+
 @transaction.atomic
 def request_complete(
     *, request: RightsRequest, actor: Actor, response: str = "", outcome: str = Outcome.DONE,
@@ -68,8 +85,7 @@ def request_complete(
     ``mail_to`` is the address to send the receipt to when the request no longer holds it (an erasure scrubs it).
     """
     request = _locked(request)
-    if request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS):
-        raise ValidationError(_("Only a verified request can be completed."), code="status")
+    _require_carried_out(request)
     request.status = Status.COMPLETED
     request.outcome = outcome or Outcome.DONE
     if response:
@@ -93,8 +109,7 @@ def request_rectify(*, request: RightsRequest, changes: dict[str, Any], actor: A
     request = _locked(request)
     if request.type != RequestType.RECTIFICATION:
         raise ValidationError(_("Only a rectification request rectifies."), code="type")
-    if request.status not in (Status.VERIFIED, Status.AWAITING_APPROVAL, Status.IN_PROGRESS):
-        raise ValidationError(_("Only a verified, open request can be rectified."), code="status")
+    _require_carried_out(request)
     if request.subject is None:
         raise ValidationError(_("Match the request to a data subject first."), code="no_subject")
     rectifiable = selectors.rectifiable_fields()

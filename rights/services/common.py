@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from privacy_registry.models import Organisation
 from privacy_registry.services import acting_user as _user
+from subjects.personal_data import declaration_for
 
 from .. import mail
 from ..models import RequestEvent, RequestExport, RightsRequest
@@ -97,11 +98,14 @@ def _request_ref(request: RightsRequest) -> str:
 
 
 def _scrub_requests(ids: list[int]) -> None:
-    """Empty the requester's address and words on these requests and on every historical row of them."""
+    """Scrub the requester's address and words on these requests and on every historical row of them, and delete
+    their exports, exactly as the personal-data declaration says (``rights.apps``, in ``subjects.personal_data``):
+    erasure (the erased person's unmatched requests), the purge of unverified requests and the minimisation of
+    closed ones leave the same values as the engine's erasure of a subject."""
     if not ids:
         return
-    values = {"email": None, "details": "", "response": "", "extension_reason": ""}
-    RightsRequest.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
-    RightsRequest.history.filter(id__in=ids).update(**values)
-    RequestExport.objects.filter(request_id__in=ids).delete()
+    requests = declaration_for(RightsRequest)
+    requests.apply(RightsRequest.objects.filter(pk__in=ids), extra={"updated_at": timezone.now()})
+    requests.apply(RightsRequest.history.filter(id__in=ids), historical=True)
+    declaration_for(RequestExport).apply(RequestExport.objects.filter(request_id__in=ids))
 

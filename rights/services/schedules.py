@@ -23,6 +23,19 @@ logger = logging.getLogger(__name__)
 
 
 DIGEST_DAYS = 7
+# The beat runs the purge of unverified requests every hour (privacy_registry/celery.py).
+PURGE_EVERY_HOURS = 1
+
+
+def unverified_kept_hours() -> int:
+    """How long after it was sent an unverified request keeps the address: the link's life plus the grace period.
+    The purge counts from this, and the public form tells the visitor from it (plus the purge's own interval)."""
+    return settings.RIGHTS_VERIFY_LINK_HOURS + settings.RIGHTS_UNVERIFIED_GRACE_HOURS
+
+
+def unverified_deleted_within_hours() -> int:
+    """The latest an unconfirmed address is deleted, in hours after the form was sent: what the public page says."""
+    return unverified_kept_hours() + PURGE_EVERY_HOURS
 
 
 def requests_purge_unverified(*, now: datetime | None = None, chunk_size: int = 500) -> int:
@@ -31,7 +44,7 @@ def requests_purge_unverified(*, now: datetime | None = None, chunk_size: int = 
     Chunks of ``chunk_size``, each its own transaction; a rerun picks up what a killed run left.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(hours=settings.RIGHTS_VERIFY_LINK_HOURS + settings.RIGHTS_UNVERIFIED_GRACE_HOURS)
+    cutoff = now - timedelta(hours=unverified_kept_hours())
     total = 0
     while True:
         with transaction.atomic():
