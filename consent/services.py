@@ -372,10 +372,12 @@ def consents_withdraw_for_subject(*, subject: DataSubject, actor: Actor = None, 
 def consents_ask_again(*, records: Iterable[ConsentRecord], actor: Actor = None) -> int:
     """E-mail each stale consent's person the current wording with a link to confirm it (after commit).
 
-    Only stale consents of people (not visitors) are asked; the count says how many e-mails are enqueued."""
+    Only stale consents of people (not visitors) whom consent may process are asked: not of the erased, nor of the
+    restricted (Art. 18); the count says how many e-mails are enqueued."""
     ids = list(
-        ConsentRecord.objects.filter(selectors.stale_q(), pk__in=[r.pk for r in records], subject__isnull=False)
-        .exclude(subject__state=DataSubject.State.ERASED).values_list("pk", flat=True)
+        selectors.records_of_processable_subjects(
+            queryset=ConsentRecord.objects.filter(selectors.stale_q(), pk__in=[r.pk for r in records]),
+        ).values_list("pk", flat=True)
     )
     with transaction.atomic():
         for record_id in ids:
