@@ -15,6 +15,7 @@ from django.test import Client
 from consent import services
 from consent.models import ConsentEvent, ConsentRecord, ConsentSettings, CookieCategory, NoticeVersion
 from tests import factories as f
+from tests.retention_support import ensure_countries
 
 VISITOR = "racing-visitor-0123456789"
 THREADS = 8
@@ -51,6 +52,7 @@ def _logged_text(caplog) -> str:
 def test_concurrent_first_choices_for_one_visitor_are_all_recorded(caplog):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL: SQLite serialises writers on one file lock")
+    ensure_countries()
     org = _organisation()
     barrier = threading.Barrier(THREADS)
     statuses: list[int] = []
