@@ -5,7 +5,7 @@ goes through ``retention.events``.
   event-triggered rules of the selected subjects' activities, the day it occurred and what happened. All or
   nothing: a refusal is shown on the form, saying what and for which subject numbers.
 - The list of events shows status and due day; a pending one can be cancelled (with the reason), never edited or
-  deleted. The nightly sweep carries out the pending ones on their day. One the next night would erase, recorded by
+  deleted. The nightly sweep carries out the pending ones on their day. One whose rule erases at once, recorded by
   someone without the erase permission, awaits approval: a DPO (the erase permission) approves or cancels it.
 - The subject's page lists the subject's events.
 """

@@ -21,11 +21,12 @@ Design note.
 - Recording is all or nothing: every refusal (not an event rule, another organisation, not in the activity or
   the rule's category, erased, a future date, already recorded) is said at once, with the subject ids, and
   nothing is written. One event per rule and subject, unless cancelled (a database constraint).
-- Erasing at once is a DPO decision. An event the next nightly sweep would erase or anonymise (its due day is
-  tomorrow or earlier: a rule of period 0, or an event recorded late), recorded by someone without the erase
-  permission (``ERASE_PERMISSION``, as "Erase now"), is recorded as *awaiting approval*: the sweep selects pending
-  events only, so it does nothing for it until a DPO approves it (``events_approve``) or cancels it. Recorded by
-  someone who holds the permission, or by the system (no actor: a command), it is pending and approved at once.
+- Erasing at once is a DPO decision. An event whose rule erases (or anonymises) within a day of it (a period of 0),
+  recorded by someone without the erase permission (``ERASE_PERMISSION``, as "Erase now"), is recorded as *awaiting
+  approval*: the sweep selects pending events only, so it does nothing for it until a DPO approves it
+  (``events_approve``) or cancels it. Recorded by someone who holds the permission, or by the system (no actor: a
+  command), it is pending and approved at once. An event of a longer rule recorded late is due at once too, but
+  as its rule says: it is not held back.
 - Never deleted: events. A pending (or awaiting) one is cancelled, with who and why. ``reason`` and
   ``cancel_reason`` are typed in and may name the person: the subject's erasure scrubs them (declared in
   ``RetentionConfig.ready``).
@@ -55,7 +56,7 @@ from .models import ErasureRecord, Phase, RetentionEvent, RetentionRule, SweepRu
 logger = logging.getLogger(__name__)
 
 Status = RetentionEvent.Status
-# The permission "Erase now" asks for; an event that erases by the next night asks for it too, or for approval.
+# The permission "Erase now" asks for; an event whose rule erases at once asks for it too, or for approval.
 ERASE_PERMISSION = "retention.erase_datasubject"
 Outcome = RetentionEvent.Outcome
 Action = ErasureRecord.Action
@@ -136,7 +137,7 @@ def events_record(
     user = _user(actor)
     now = timezone.now()
     approval = {}
-    if erases_by_next_night(due_on):
+    if erases_at_once(occurred_on=occurred_on, due_on=due_on):
         if actor is None or actor.has_perm(ERASE_PERMISSION):
             approval = {"approved_by": user, "approved_at": now}
         else:
@@ -162,9 +163,10 @@ def events_record(
     return events
 
 
-def erases_by_next_night(due_on: date) -> bool:
-    """Whether an event due on ``due_on`` would be erased (or anonymised) by the next nightly sweep."""
-    return due_on <= timezone.localdate() + timedelta(days=1)
+def erases_at_once(*, occurred_on: date, due_on: date) -> bool:
+    """Whether the rule erases (or anonymises) within a day of the event: its period (both, for "restrict, then
+    erase") is 0, so the next nightly sweep acts on it."""
+    return due_on - occurred_on < timedelta(days=1)
 
 
 @transaction.atomic

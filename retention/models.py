@@ -734,8 +734,8 @@ class RetentionEvent(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancel_reason = models.TextField(_("why cancelled"), blank=True)
-    # An event the next nightly sweep would erase, recorded by someone without the erase permission, waits for a
-    # DPO's approval; who approved it (or the recorder, when they hold that permission) is kept.
+    # An event whose rule erases at once, recorded by someone without the erase permission, waits for a DPO's
+    # approval; who approved it (or the recorder, when they hold that permission) is kept.
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -1,7 +1,7 @@
-"""An event the next nightly sweep would erase (a rule of period 0, or an event recorded late), recorded by someone
-without the erase permission (Compliance), awaits a DPO's approval: the sweep does nothing for it until a DPO approves
-it. The DPO (who holds the erase permission, as for "Erase now") records such an event as approved at once. An event
-due later needs no approval, whoever records it."""
+"""An event whose rule erases at once (period 0), recorded by someone without the erase permission (Compliance), awaits
+a DPO's approval: the sweep does nothing for it until a DPO approves it. The DPO (who holds the erase permission, as
+for "Erase now") records such an event as approved at once. An event of a longer rule needs no approval, whoever
+records it, also when it is recorded late and so due at once: it is erased when its rule says."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -109,12 +109,12 @@ def test_the_dpo_records_an_erase_at_once_event_approved_and_the_sweep_carries_i
     assert _state(subject) == DataSubject.State.ERASED
 
 
-def test_an_event_recorded_so_late_that_it_is_due_already_awaits_approval_too(compliance_client, activity):
+def test_a_longer_rules_event_recorded_late_is_not_held_back(compliance_client, activity):
     subject = _engaged(activity)
 
     _record(compliance_client, subject, _rule(activity, 30), occurred_on=timezone.localdate() - timedelta(days=40))
 
-    assert RetentionEvent.objects.get().status == RetentionEvent.Status.AWAITING_APPROVAL
+    assert RetentionEvent.objects.get().status == RetentionEvent.Status.PENDING
 
 
 def test_an_event_due_later_needs_no_approval_from_compliance(compliance_client, activity):
@@ -138,3 +138,19 @@ def test_the_service_records_awaiting_for_a_user_without_the_erase_permission_an
     assert event.status == RetentionEvent.Status.AWAITING_APPROVAL
     assert events.events_cancel(event_ids=[event.pk], reason="recorded in error", actor=None) == 1
     assert RetentionEvent.objects.get(pk=event.pk).status == RetentionEvent.Status.CANCELLED
+
+
+def test_the_dpos_dashboard_counts_the_events_awaiting_approval_and_compliances_does_not(
+    compliance_client, activity, django_user_model,
+):
+    subject = _engaged(activity)
+    clerk = django_user_model.objects.create_user(username="clerk")
+    events.events_record(rule=_rule(activity, 0), subject_ids=[subject.pk], occurred_on=timezone.localdate(),
+                         reason="Ticket 1", actor=clerk)
+    dashboard = reverse("admin:index")
+
+    assert not [a for a in compliance_client.get(dashboard).context["dashboard"]["alerts"] if "approval" in a.message]
+    dpo = _staff_client(Client(), get_user_model(), group=DPO)
+    [alert] = [a for a in dpo.get(dashboard).context["dashboard"]["alerts"] if "approval" in a.message]
+    assert alert.message.startswith("1 retention event would erase at once and awaits your approval")
+    assert alert.url.endswith("?status__exact=awaiting")
