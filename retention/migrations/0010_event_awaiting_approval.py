@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retention', '0008_rule_texts_per_language'),
+        ('retention', '0009_sweep_window_and_approval_bound'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
