@@ -36,7 +36,7 @@ from . import notice, selectors, services
 from .models import ConsentEvent, ConsentPurpose, ConsentRecord, ConsentSettings, Cookie, NoticeVersion
 
 PREVIEW_PERMISSION = "consent.view_noticeversion"
-PUBLISH_PERMISSION = "consent.add_noticeversion"
+PUBLISH_PERMISSION = "consent.publish_noticeversion"
 
 
 # --- purposes ---------------------------------------------------------------------------------------------------

@@ -100,6 +100,8 @@ class NoticeVersion(models.Model):
         ordering = ["organisation", "-number"]
         verbose_name = _("notice version")
         verbose_name_plural = _("notice versions")
+        # Publishing is the DPO's decision, not a plain "add": the roles give it to the DPO only.
+        permissions = [("publish_noticeversion", _("Can publish the privacy notice"))]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="notice_version_unique_number"),
         ]

@@ -7,6 +7,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from privacy_registry.models import LegalBasis, Organisation, Purpose
+from subjects.selectors import subjects_processable
 
 from .models import ConsentEvent, ConsentPurpose, ConsentRecord, NoticeVersion
 
@@ -19,6 +20,13 @@ def records_in_force(*, purpose: ConsentPurpose | None = None) -> QuerySet[Conse
     """Consents that count: given (a double opt-in awaiting confirmation does not)."""
     qs = ConsentRecord.objects.filter(state=ConsentRecord.State.GIVEN)
     return qs.filter(purpose=purpose) if purpose is not None else qs
+
+
+def records_of_processable_subjects(*, queryset: QuerySet[ConsentRecord] | None = None) -> QuerySet[ConsentRecord]:
+    """Consents of people consent may mail or otherwise process (``subjects_processable``): neither restricted
+    (Art. 18: kept, and told only what the law requires) nor erased. Visitors' records are not people's."""
+    queryset = ConsentRecord.objects.all() if queryset is None else queryset
+    return queryset.filter(subject__in=subjects_processable())
 
 
 def stale_q() -> Q:

@@ -21,16 +21,16 @@ import hashlib
 import ipaddress
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +60,7 @@ logger = logging.getLogger(__name__)
 Actor = AbstractBaseUser | AnonymousUser | None
 State = ConsentRecord.State
 Kind = ConsentEvent.Kind
+T = TypeVar("T")
 
 
 
@@ -163,6 +164,32 @@ def _record_for_update(
     return ConsentRecord.objects.select_for_update().filter(purpose=purpose, **lookup).first()
 
 
+def _on_record(
+    *, purpose: ConsentPurpose, subject: DataSubject | None, visitor_id: str,
+    apply: Callable[[ConsentRecord, bool], T],
+) -> T:
+    """``apply(record, created)`` on the person's (or visitor's) record for ``purpose``, locked; on a new, unsaved
+    one (``created``) when there is none yet.
+
+    Two first choices at once both find no row and both insert one: the unique constraint refuses the second. A
+    new record is therefore written in a savepoint: the loser rolls back only its own attempt and applies its
+    choice again, to the row the winner inserted (locked now, and visible: READ COMMITTED reads anew with each
+    statement). Both choices are recorded, one after the other, and neither is an error."""
+    for attempt in range(2):
+        record = _record_for_update(purpose=purpose, subject=subject, visitor_id=visitor_id)
+        if record is not None:
+            return apply(record, False)
+        try:
+            with transaction.atomic():
+                return apply(ConsentRecord(purpose=purpose, subject=subject, visitor_id=visitor_id), True)
+        except IntegrityError:
+            if attempt:
+                raise
+            # Ids only: the constraint's own message names the visitor id, so it is not logged.
+            logger.info("consent purpose %s: its record was created concurrently; recording on that one", purpose.pk)
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 def _append(
     record: ConsentRecord, *, kind: str, method: str, evidence: Evidence, actor: Actor, reason: str,
     notice_version: NoticeVersion | None = None, age_confirmed: bool | None = None,
@@ -236,10 +263,16 @@ def consent_give(
             % {"age": purpose.minimum_age}, code="age",
         )
     notice_version = notice_version or selectors.notice_current(organisation=purpose.organisation)
-    record = _record_for_update(purpose=purpose, subject=subject, visitor_id=visitor_id)
-    created = record is None
-    if created:
-        record = ConsentRecord(purpose=purpose, subject=subject, visitor_id=visitor_id)
+    return _on_record(purpose=purpose, subject=subject, visitor_id=visitor_id, apply=partial(
+        _give, purpose=purpose, subject=subject, method=method, notice_version=notice_version, evidence=evidence,
+        age_confirmed=age_confirmed, actor=actor, reason=reason,
+    ))
+
+
+def _give(
+    record: ConsentRecord, created: bool, *, purpose: ConsentPurpose, subject: DataSubject | None, method: str,
+    notice_version: NoticeVersion | None, evidence: Evidence, age_confirmed: bool | None, actor: Actor, reason: str,
+) -> ConsentRecord:
     pending = purpose.double_opt_in and subject is not None and method != Method.PAPER
     if not created and record.in_force and record.wording_hash == purpose.wording_hash and not pending:
         return record  # already given, to this wording: nothing new to prove
@@ -339,10 +372,12 @@ def consents_withdraw_for_subject(*, subject: DataSubject, actor: Actor = None, 
 def consents_ask_again(*, records: Iterable[ConsentRecord], actor: Actor = None) -> int:
     """E-mail each stale consent's person the current wording with a link to confirm it (after commit).
 
-    Only stale consents of people (not visitors) are asked; the count says how many e-mails are enqueued."""
+    Only stale consents of people (not visitors) whom consent may process are asked: not of the erased, nor of the
+    restricted (Art. 18); the count says how many e-mails are enqueued."""
     ids = list(
-        ConsentRecord.objects.filter(selectors.stale_q(), pk__in=[r.pk for r in records], subject__isnull=False)
-        .exclude(subject__state=DataSubject.State.ERASED).values_list("pk", flat=True)
+        selectors.records_of_processable_subjects(
+            queryset=ConsentRecord.objects.filter(selectors.stale_q(), pk__in=[r.pk for r in records]),
+        ).values_list("pk", flat=True)
     )
     with transaction.atomic():
         for record_id in ids:
@@ -419,7 +454,9 @@ def cookie_choice_record(
         state.gpc_conflict = posted_yes or stored_yes
         if choices is not None or stored_yes:
             wanted[CookieCategory.MARKETING.value] = False
-    for category, allowed in wanted.items():
+    # One order for every request, so two requests for one visitor lock (and insert) the rows in the same order
+    # and never wait for each other crosswise.
+    for category, allowed in sorted(wanted.items()):
         purpose = purposes[category]
         gpc_here = state.gpc_applied and category == CookieCategory.MARKETING.value
         _banner_choice(purpose, visitor_id=visitor_id, allowed=allowed, notice_version=notice_version,
@@ -433,11 +470,18 @@ def _banner_choice(
     purpose: ConsentPurpose, *, visitor_id: str, allowed: bool, notice_version: NoticeVersion | None,
     evidence: Evidence, gpc_applied: bool, gpc_conflict: bool,
 ) -> None:
+    _on_record(purpose=purpose, subject=None, visitor_id=visitor_id, apply=partial(
+        _banner_apply, purpose=purpose, allowed=allowed, notice_version=notice_version, evidence=evidence,
+        gpc_applied=gpc_applied, gpc_conflict=gpc_conflict,
+    ))
+
+
+def _banner_apply(
+    record: ConsentRecord, created: bool, *, purpose: ConsentPurpose, allowed: bool,
+    notice_version: NoticeVersion | None, evidence: Evidence, gpc_applied: bool, gpc_conflict: bool,
+) -> None:
     reason = "banner choice" + (", global privacy control" if gpc_applied else "")
-    record = _record_for_update(purpose=purpose, subject=None, visitor_id=visitor_id)
-    if record is None:
-        record = ConsentRecord(purpose=purpose, visitor_id=visitor_id)
-    previously_given = record.pk is not None and record.in_force
+    previously_given = not created and record.in_force
     record.method = Method.BANNER
     record.notice_version = notice_version
     now = timezone.now()

@@ -133,6 +133,8 @@ def _parse_choice(body: bytes) -> tuple[str, dict[str, bool], int | None]:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(_("The body is not valid JSON.")) from exc
+    except RecursionError as exc:  # arrays or objects nested deeper than the parser goes, still under the size cap
+        raise ValueError(_("The body is nested too deeply: a choice is a flat JSON object.")) from exc
     if not isinstance(data, dict):
         raise ValueError(_("The body must be a JSON object."))
     extra = set(data) - API_KEYS

@@ -2,6 +2,8 @@
 
 The groups themselves are created by a data migration; their permission sets are (re)computed after
 every migrate, so a model added later by any app of the product joins them without a new migration.
+A permission of its own (erase or restrict a subject, publish the notice, decide a request, ...) is a DPO decision:
+Compliance holds view, add and change only.
 """
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ goes through ``retention.events``.
   event-triggered rules of the selected subjects' activities, the day it occurred and what happened. All or
   nothing: a refusal is shown on the form, saying what and for which subject numbers.
 - The list of events shows status and due day; a pending one can be cancelled (with the reason), never edited or
-  deleted. The nightly sweep carries out the pending ones on their day.
+  deleted. The nightly sweep carries out the pending ones on their day. One whose rule erases at once, recorded by
+  someone without the erase permission, awaits approval: a DPO (the erase permission) approves or cancels it.
 - The subject's page lists the subject's events.
 """
 from __future__ import annotations
@@ -99,6 +100,15 @@ def record_event(modeladmin, request: HttpRequest, queryset):
             modeladmin.message_user(request, _("Nothing was recorded: see the reasons below."), messages.ERROR)
         else:
             due_on = recorded[0].due_on
+            if recorded[0].status == RetentionEvent.Status.AWAITING_APPROVAL:
+                modeladmin.message_user(request, ngettext(
+                    "Recorded the event for %(n)d subject, due on %(date)s. It would erase at once, so it awaits "
+                    "a DPO's approval: the sweep does nothing for it until then.",
+                    "Recorded the event for %(n)d subjects, due on %(date)s. It would erase at once, so it awaits "
+                    "a DPO's approval: the sweep does nothing for them until then.",
+                    len(recorded),
+                ) % {"n": len(recorded), "date": due_on.isoformat()}, messages.WARNING)
+                return _back(ids, from_subject_page)
             modeladmin.message_user(request, ngettext(
                 "Recorded the event for %(n)d subject, due on %(date)s: the nightly sweep carries it out then.",
                 "Recorded the event for %(n)d subjects, due on %(date)s: the nightly sweep carries it out then.",
@@ -140,10 +150,10 @@ class RetentionEventAdmin(GuardedHistoryAdmin):
     search_fields = ("=subject__id", "=rule__id")
     search_help_text = _("A subject's number, or a rule's number.")
     fields = ("rule", "subject_link", "occurred_on", "reason", "recorded_by", "recorded_at", "restrict_on", "due_on",
-              "status", "outcome", "handled_at", "run", "erasure_record", "cancelled_at", "cancelled_by",
-              "cancel_reason")
+              "status", "approved_by", "approved_at", "outcome", "handled_at", "run", "erasure_record",
+              "cancelled_at", "cancelled_by", "cancel_reason")
     readonly_fields = fields
-    actions = ["cancel"]
+    actions = ["approve", "cancel"]
 
     @admin.display(description=_("data subject"), ordering="subject_id")
     def subject_link(self, obj: RetentionEvent):
@@ -161,6 +171,21 @@ class RetentionEventAdmin(GuardedHistoryAdmin):
 
     def has_cancel_permission(self, request) -> bool:
         return request.user.has_perm(CANCEL_PERMISSION)
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm(events.ERASE_PERMISSION)
+
+    @admin.action(description=_("Approve the selected events awaiting approval"), permissions=["approve"])
+    def approve(self, request: HttpRequest, queryset):
+        try:
+            approved = events.events_approve(event_ids=queryset.values_list("pk", flat=True), actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, ngettext(
+            "Approved %(n)d event: the nightly sweep carries it out when it is due.",
+            "Approved %(n)d events: the nightly sweep carries them out when they are due.", approved,
+        ) % {"n": approved}, messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected pending events…"), permissions=["cancel"])
     def cancel(self, request: HttpRequest, queryset):

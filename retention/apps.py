@@ -57,6 +57,7 @@ class RetentionConfig(AppConfig):
         # A failed or stuck sweep run at the top of the admin dashboard.
         registry_dashboard.register("retention.sweep", retention_dashboard.sweep_alerts)
         registry_dashboard.register("retention.events", retention_dashboard.overdue_event_alerts)
+        registry_dashboard.register("retention.events_awaiting", retention_dashboard.awaiting_event_alerts)
 
         # The journal outside the database, and the vendor follow-ups, hang on the engine's hooks.
         engine.before_scrub_hook_add(followups.followups_capture_ids)

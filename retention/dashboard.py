@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from privacy_registry.dashboard import Alert, Level
 
 from . import selectors
-from .models import SweepRun
+from .models import RetentionEvent, SweepRun
 
 VIEW_PERMISSION = "retention.view_sweeprun"
 
@@ -72,4 +72,25 @@ def overdue_event_alerts(user) -> list[Alert]:
         "has not acted on them.", overdue,
     ) % {"n": overdue}
     url = reverse("admin:retention_retentionevent_changelist") + "?status__exact=pending"
+    return [Alert(level=Level.WARNING, message=message, url=url, link_text=gettext("Open the events"))]
+
+
+APPROVE_PERMISSION = "retention.erase_datasubject"
+
+
+def awaiting_event_alerts(user) -> list[Alert]:
+    """Events that would erase at once, recorded by someone without the erase permission: the sweep does nothing for
+    them until someone who holds it (the DPO) approves or cancels them. One count, for those who can."""
+    if not (user.has_perm(APPROVE_PERMISSION) and user.has_perm(EVENTS_VIEW_PERMISSION)):
+        return []
+    awaiting = RetentionEvent.objects.filter(status=RetentionEvent.Status.AWAITING_APPROVAL).count()
+    if not awaiting:
+        return []
+    message = ngettext(
+        "%(n)d retention event would erase at once and awaits your approval: the sweep does nothing for it until it "
+        "is approved or cancelled.",
+        "%(n)d retention events would erase at once and await your approval: the sweep does nothing for them until "
+        "they are approved or cancelled.", awaiting,
+    ) % {"n": awaiting}
+    url = reverse("admin:retention_retentionevent_changelist") + "?status__exact=awaiting"
     return [Alert(level=Level.WARNING, message=message, url=url, link_text=gettext("Open the events"))]

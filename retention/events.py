@@ -21,15 +21,22 @@ Design note.
 - Recording is all or nothing: every refusal (not an event rule, another organisation, not in the activity or
   the rule's category, erased, a future date, already recorded) is said at once, with the subject ids, and
   nothing is written. One event per rule and subject, unless cancelled (a database constraint).
-- Never deleted: events. A pending one is cancelled, with who and why. ``reason`` and ``cancel_reason`` are typed
-  in and may name the person: the subject's erasure scrubs them (declared in ``RetentionConfig.ready``).
+- Erasing at once is a DPO decision. An event whose rule erases (or anonymises) within a day of it (a period of 0),
+  recorded by someone without the erase permission (``ERASE_PERMISSION``, as "Erase now"), is recorded as *awaiting
+  approval*: the sweep selects pending events only, so it does nothing for it until a DPO approves it
+  (``events_approve``) or cancels it. Recorded by someone who holds the permission, or by the system (no actor: a
+  command), it is pending and approved at once. An event of a longer rule recorded late is due at once too, but
+  as its rule says: it is not held back.
+- Never deleted: events. A pending (or awaiting) one is cancelled, with who and why. ``reason`` and
+  ``cancel_reason`` are typed in and may name the person: the subject's erasure scrubs them (declared in
+  ``RetentionConfig.ready``).
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -49,6 +56,8 @@ from .models import ErasureRecord, Phase, RetentionEvent, RetentionRule, SweepRu
 logger = logging.getLogger(__name__)
 
 Status = RetentionEvent.Status
+# The permission "Erase now" asks for; an event whose rule erases at once asks for it too, or for approval.
+ERASE_PERMISSION = "retention.erase_datasubject"
 Outcome = RetentionEvent.Outcome
 Action = ErasureRecord.Action
 # The earliest day an event may be said to have occurred: period arithmetic overflows near the calendar's start.
@@ -127,9 +136,15 @@ def events_record(
     restrict_on, due_on = due_dates(rule, occurred_on)
     user = _user(actor)
     now = timezone.now()
+    approval = {}
+    if erases_at_once(occurred_on=occurred_on, due_on=due_on):
+        if actor is None or actor.has_perm(ERASE_PERMISSION):
+            approval = {"approved_by": user, "approved_at": now}
+        else:
+            approval = {"status": Status.AWAITING_APPROVAL}
     events = [
         RetentionEvent(rule=rule, subject_id=pk, occurred_on=occurred_on, reason=reason, recorded_by=user,
-                       recorded_at=now, restrict_on=restrict_on, due_on=due_on)
+                       recorded_at=now, restrict_on=restrict_on, due_on=due_on, **approval)
         for pk in ids
     ]
     try:
@@ -142,9 +157,38 @@ def events_record(
             gettext("Someone recorded this event for some of these subjects at the same moment: nothing was "
                     "recorded. Look at the retention events and try again."), code="event_duplicate",
         ) from None
-    logger.info("retention rule %s: event recorded for %d subject(s) (#%s-#%s), due %s",
-                rule.pk, len(ids), ids[0], ids[-1], due_on)
+    logger.info("retention rule %s: event recorded for %d subject(s) (#%s-#%s), due %s%s",
+                rule.pk, len(ids), ids[0], ids[-1], due_on,
+                ", awaiting approval" if approval.get("status") == Status.AWAITING_APPROVAL else "")
     return events
+
+
+def erases_at_once(*, occurred_on: date, due_on: date) -> bool:
+    """Whether the rule erases (or anonymises) within a day of the event: its period (both, for "restrict, then
+    erase") is 0, so the next nightly sweep acts on it."""
+    return due_on - occurred_on < timedelta(days=1)
+
+
+@transaction.atomic
+def events_approve(*, event_ids: Iterable[int], actor: Actor) -> int:
+    """A DPO approves these events awaiting approval: they become pending and the sweep carries them out when due.
+    Returns how many. Raises ``ValidationError`` and approves none when any of them is not awaiting approval.
+    The caller checks that ``actor`` holds ``ERASE_PERMISSION``."""
+    ids = sorted(set(event_ids))
+    events = list(RetentionEvent.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    other = [e.pk for e in events if e.status != Status.AWAITING_APPROVAL]
+    if other:
+        raise ValidationError(ngettext(
+            "%(n)d event is not awaiting approval, so nothing was approved: %(ids)s.",
+            "%(n)d events are not awaiting approval, so nothing was approved: %(ids)s.", len(other),
+        ) % {"n": len(other), "ids": _ids(other)}, code="not_awaiting")
+    now, user = timezone.now(), _user(actor)
+    for event in events:
+        event.status, event.approved_at, event.approved_by = Status.PENDING, now, user
+        _attribute(event, actor=actor, reason="approved")
+        event.save(update_fields=["status", "approved_at", "approved_by"])
+    logger.info("%d retention event(s) approved: %s", len(events), [e.pk for e in events])
+    return len(events)
 
 
 def _subject_refusals(rule: RetentionRule, ids: list[int]) -> list[str]:
@@ -199,14 +243,15 @@ def _subject_refusals(rule: RetentionRule, ids: list[int]) -> list[str]:
 
 @transaction.atomic
 def events_cancel(*, event_ids: Iterable[int], reason: str, actor: Actor) -> int:
-    """Cancel these pending events (nothing is done for them); returns how many. Raises ``ValidationError`` and
-    cancels none when no reason is given or any of them is no longer pending (done, or cancelled already)."""
+    """Cancel these pending (or awaiting approval) events (nothing is done for them); returns how many. Raises
+    ``ValidationError`` and cancels none when no reason is given or any of them is no longer pending (done, or
+    cancelled already)."""
     ids = sorted(set(event_ids))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(gettext("Say why the event is cancelled."), code="cancel_reason")
     events = list(RetentionEvent.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    closed = [e.pk for e in events if e.status != Status.PENDING]
+    closed = [e.pk for e in events if e.status not in {Status.PENDING, Status.AWAITING_APPROVAL}]
     if closed:
         raise ValidationError(ngettext(
             "%(n)d event is no longer pending (carried out or cancelled already), so nothing was cancelled: %(ids)s.",

@@ -685,6 +685,7 @@ class RetentionEvent(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending: to be carried out when due")
+        AWAITING_APPROVAL = "awaiting", _("awaiting approval: not carried out until a DPO approves it")
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -733,6 +734,13 @@ class RetentionEvent(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    # An event whose rule erases at once, recorded by someone without the erase permission, waits for a DPO's
+    # approval; who approved it (or the recorder, when they hold that permission) is kept.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
