@@ -300,7 +300,7 @@ def events_batch(
     )
     rows = list(
         DataSubject.objects.filter(pk__in=list(events)).select_for_update(skip_locked=True)
-        .annotate(shared=selectors.in_other_activity(rule=rule, subject_ref="pk"),
+        .annotate(shared=selectors.needed_elsewhere(rule=rule, as_of=as_of, subject_ref="pk"),
                   held=selectors.event_subjects_held(rule=rule, as_of=as_of))
         .order_by("pk").values_list("pk", "state", "shared", "held", "email", "phone")
     )
@@ -386,7 +386,7 @@ def events_preview(*, run: SweepRun, rule: RetentionRule, counts: dict[str, int]
         due = selectors.events_due(rule=rule, as_of=run.as_of, phase=phase)
         held = Q(Exists(DataSubject.objects.filter(selectors.event_subjects_held(rule=rule, as_of=run.as_of),
                                                    pk=OuterRef("subject_id"))))
-        shared = Q(selectors.in_other_activity(rule=rule))
+        shared = Q(selectors.needed_elsewhere(rule=rule, as_of=run.as_of))
         erased = Q(subject__state=DataSubject.State.ERASED)
         totals = due.aggregate(
             due=Count("pk"), held=Count("pk", filter=held & ~erased),

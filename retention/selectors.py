@@ -193,14 +193,6 @@ def due_and_held_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phas
     return counts["due"], counts["held"]
 
 
-def in_other_activity(*, rule: RetentionRule, subject_ref: str = "subject_id") -> Exists:
-    """Whether the engagement's subject (or, with ``subject_ref="pk"``, the subject) is also in another activity,
-    which still needs them."""
-    return Exists(
-        Engagement.objects.filter(subject_id=OuterRef(subject_ref)).exclude(activity_id=rule.activity_id)
-    )
-
-
 def needed_elsewhere(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id") -> Exists:
     """Whether another activity still needs the subject when the run comes to ``rule``: an engagement in another
     activity that no rule before it removes (``removed_before``)."""

@@ -123,3 +123,24 @@ def test_a_run_that_would_erase_more_than_approved_does_nothing_and_says_why(wor
     assert set(DataSubject.objects.values_list("state", flat=True)) == {DataSubject.State.ACTIVE}
     assert Engagement.objects.count() == 6
     assert run in selectors.sweep_runs_needing_attention(now=timezone.now())  # on the DPO's dashboard
+
+
+def test_a_person_due_under_a_date_rule_and_an_event_rule_is_counted_as_the_run_does_it():
+    """Due in A by date and in B by a recorded event: A's rule detaches them, then B's event erases them (nothing
+    needs them any more), in the preview as in the run."""
+    today = timezone.localdate()
+    organisation = f.OrganisationFactory()
+    a, b = (f.ProcessingActivityFactory(organisation=organisation) for _ in range(2))
+    date_rule = rule_for(a)
+    person = f.DataSubjectFactory(organisation=organisation)
+    _engage(person, a, LONG_AGO)
+    event = f.RetentionEventFactory(rule__activity=b, subject=person, occurred_on=today, due_on=today)
+
+    preview = services.sweep_run(as_of=today, dry_run=True)
+    run = services.sweep_run(as_of=today)
+
+    assert run.status == SweepRun.Status.SUCCEEDED
+    assert _counts(preview) == _counts(run)
+    assert run.counts[str(date_rule.pk)]["detached"] == 1
+    assert run.counts[str(event.rule_id)]["erased"] == 1
+    assert DataSubject.objects.get(pk=person.pk).state == DataSubject.State.ERASED
