@@ -150,10 +150,14 @@ def written():
     """Everything the project's log handlers write during the test."""
     buffer = io.StringIO()
     handlers = {h for name in LOGGERS for h in _chain(name) if isinstance(h, logging.StreamHandler)}
-    before = [(handler, handler.setStream(buffer)) for handler in handlers]
+    # The stream is swapped, not set with setStream(), which flushes the old one: an earlier test may have left a
+    # handler on a capture stream pytest has closed since.
+    before = [(handler, handler.stream) for handler in handlers]
+    for handler in handlers:
+        handler.stream = buffer
     yield buffer
     for handler, stream in before:
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def _assert_redacted(text: str, path: str) -> None:
