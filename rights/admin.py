@@ -464,9 +464,19 @@ class RightsRequestAdmin(GuardedHistoryAdmin):
         return response
 
     @admin.action(description=_("Carry out again (execution interrupted)"), permissions=["decide"])
-    def carry_out_again(self, request: HttpRequest, queryset) -> None:
+    def carry_out_again(self, request: HttpRequest, queryset):
         """Requests stuck in progress (a killed worker or web process, a lost export task) are taken again: what was
-        done is recognised, the rest is done, and each closes (an export is queued again)."""
+        done is recognised, the rest is done, and each closes (an export is queued again). It asks first, as
+        "Approve and carry out" does: an erasure taken again erases."""
+        form = ConfirmForm(request.POST if request.POST.get("post") == "yes" else None)
+        if not (form.is_bound and form.is_valid()):
+            return self._form_page(
+                request, queryset, form, title=_("Carry out again"), action="carry_out_again",
+                button=_("Yes, carry them out again"), note=_approval_note, intro=_(
+                    "The execution of each selected request was interrupted: it will be carried out again now, by "
+                    "its right (an erasure erases the person's data everywhere, history included, and cannot be "
+                    "undone). What was done already is recognised, not done twice. Each requester is told."
+                ))
         completed, queued, errors = 0, 0, []
         for rights_request in queryset.order_by("pk"):
             try:

@@ -84,8 +84,16 @@ def test_carry_out_again_in_the_admin_finishes_stuck_requests_and_says_how_many(
                                     subject=DataSubjectFactory())
     chosen = [not_erased, erased, export, fresh, verified]
 
+    selection = {"action": "carry_out_again", "_selected_action": [r.pk for r in chosen]}
+    # It asks first, on the shared confirmation page (the address masked): nothing is done yet.
+    page = dpo_client.post(LIST, selection)
+    assert page.status_code == 200 and "will be erased: this cannot be undone" in page.content.decode()
+    assert "not.yet@example.com" not in page.content.decode()
+    not_erased.refresh_from_db()
+    assert DataSubject.objects.get(pk=not_erased.subject_id).state == DataSubject.State.ACTIVE
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = dpo_client.post(LIST, {"action": "carry_out_again", "_selected_action": [r.pk for r in chosen]})
+        response = dpo_client.post(LIST, {**selection, "post": "yes"})
 
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert "2 interrupted requests carried out again and completed." in said
@@ -108,7 +116,7 @@ def test_carry_out_again_in_the_admin_finishes_stuck_requests_and_says_how_many(
 
 def test_carry_out_again_needs_the_permission_to_decide(compliance_client):
     stuck = _in_progress(minutes_ago=120)
-    compliance_client.post(LIST, {"action": "carry_out_again", "_selected_action": [stuck.pk]})
+    compliance_client.post(LIST, {"action": "carry_out_again", "_selected_action": [stuck.pk], "post": "yes"})
     stuck.refresh_from_db()
     assert stuck.status == Status.IN_PROGRESS
     assert DataSubject.objects.get(pk=stuck.subject_id).state == DataSubject.State.ACTIVE
