@@ -149,10 +149,19 @@ def removed_before(*, rule: RetentionRule, as_of: date) -> Q | None:
     return removed
 
 
-def _candidates(*, rule: RetentionRule, as_of: date, phase: Phase) -> QuerySet[Engagement]:
+# ``removed`` not given: read from the run's rule order (two small queries). ``subjects_due_decided`` reads it once
+# and hands it to both of its parts.
+_READ = object()
+
+
+def _removed(removed, *, rule: RetentionRule, as_of: date) -> Q | None:
+    return removed_before(rule=rule, as_of=as_of) if removed is _READ else removed
+
+
+def _candidates(*, rule: RetentionRule, as_of: date, phase: Phase, removed=_READ) -> QuerySet[Engagement]:
     field = rule.trigger
     qs = Engagement.objects.filter(activity_id=rule.activity_id, **{f"{field}__lte": rule.cutoff(as_of, phase=phase)})
-    if (removed := removed_before(rule=rule, as_of=as_of)) is not None:
+    if (removed := _removed(removed, rule=rule, as_of=as_of)) is not None:
         qs = qs.exclude(removed)  # an earlier rule of the same activity took them (detached, or erased them)
     if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
         # Restricting applies to subjects still in use; those past the second period too are the erase
@@ -170,10 +179,12 @@ def _candidates(*, rule: RetentionRule, as_of: date, phase: Phase) -> QuerySet[E
     return qs
 
 
-def engagements_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[Engagement]:
+def engagements_due(
+    *, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL, removed=_READ
+) -> QuerySet[Engagement]:
     """Engagements in ``rule.activity`` whose clock has run out on ``as_of`` in ``phase``: not held, subject
     not erased (nor, for the restrict phase, already restricted), within the rule's subject category."""
-    return _candidates(rule=rule, as_of=as_of, phase=phase).exclude(_held(rule=rule, as_of=as_of))
+    return _candidates(rule=rule, as_of=as_of, phase=phase, removed=removed).exclude(_held(rule=rule, as_of=as_of))
 
 
 def held_count(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> int:
@@ -193,11 +204,11 @@ def due_and_held_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phas
     return counts["due"], counts["held"]
 
 
-def needed_elsewhere(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id") -> Exists:
+def needed_elsewhere(*, rule: RetentionRule, as_of: date, subject_ref: str = "subject_id", removed=_READ) -> Exists:
     """Whether another activity still needs the subject when the run comes to ``rule``: an engagement in another
     activity that no rule before it removes (``removed_before``)."""
     others = Engagement.objects.filter(subject_id=OuterRef(subject_ref)).exclude(activity_id=rule.activity_id)
-    if (removed := removed_before(rule=rule, as_of=as_of)) is not None:
+    if (removed := _removed(removed, rule=rule, as_of=as_of)) is not None:
         others = others.exclude(removed)
     return Exists(others)
 
@@ -207,8 +218,9 @@ def subjects_due_decided(*, rule: RetentionRule, as_of: date, phase: Phase = Pha
     (``subjects_due``), each annotated ``shared``, true when another activity still needs them
     (``needed_elsewhere``): they are only detached from this activity (in the restrict phase: kept as they are);
     the others are erased, anonymised or restricted. The preview counts it; the run locks and acts on it."""
-    return subjects_due(rule=rule, as_of=as_of, phase=phase).annotate(
-        shared=needed_elsewhere(rule=rule, as_of=as_of, subject_ref="pk")
+    removed = removed_before(rule=rule, as_of=as_of)  # read once for both parts
+    return subjects_due(rule=rule, as_of=as_of, phase=phase, removed=removed).annotate(
+        shared=needed_elsewhere(rule=rule, as_of=as_of, subject_ref="pk", removed=removed)
     )
 
 
@@ -221,11 +233,13 @@ def decided_counts(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FIN
     return counts["n_all"] - counts["n_shared"], counts["n_shared"]
 
 
-def subjects_due(*, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL) -> QuerySet[DataSubject]:
+def subjects_due(
+    *, rule: RetentionRule, as_of: date, phase: Phase = Phase.FINAL, removed=_READ
+) -> QuerySet[DataSubject]:
     """The subjects with an engagement due under ``rule`` in ``phase`` (see ``engagements_due``). The state
     condition is on the subject's own row, so a locking read re-checks it on a row changed concurrently."""
     subjects = DataSubject.objects.filter(
-        Exists(engagements_due(rule=rule, as_of=as_of, phase=phase).filter(subject_id=OuterRef("pk")))
+        Exists(engagements_due(rule=rule, as_of=as_of, phase=phase, removed=removed).filter(subject_id=OuterRef("pk")))
     )
     if phase == Phase.FIRST and rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE:
         return subjects.filter(state=DataSubject.State.ACTIVE)
