@@ -180,6 +180,11 @@ class Organisation(models.Model):
         help_text=_("Identification asked of a requester, e.g. a copy of an identity document."),
     )
     retention_policy_url = models.URLField(_("retention and erasure policy link"), blank=True)
+    primary_language = models.CharField(
+        _("language the register is written in"), max_length=8, choices=settings.LANGUAGES, default="en",
+        help_text=_("Its texts are required in this language; the others are optional, and a reader whose "
+                    "language has no text reads this one."),
+    )
     # history: registered in translation.py, after the translated fields (simple-history's documented way
     # with django-modeltranslation), so the history rows keep every language.
 

@@ -104,3 +104,20 @@ def blank(field: str) -> models.Q:
     column = build_localized_fieldname(field.rsplit("__", 1)[-1], DEFAULT_LANGUAGE)
     path = f"{field.rsplit('__', 1)[0]}__{column}" if "__" in field else column
     return models.Q(**{path: ""}) | models.Q(**{f"{path}__isnull": True})
+
+
+def text_in(obj: models.Model, field: str, language: str, primary: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """(text, language it is written in) of a register text for a reader of ``language``.
+
+    The reader's own column first, then the organisation's ``primary`` language (the one its register is written
+    in), then the product's default language. ``("", language)`` when every column is empty. Unlike reading
+    ``obj.field`` (modeltranslation's fallback) this says which language the text is in, so that a notice can mark
+    an untranslated text (``lang="en"``) and name its source."""
+    options = _translation_options(type(obj))
+    if options is None or field not in options.fields:
+        return (getattr(obj, field) or "", primary)
+    for candidate in dict.fromkeys((language, primary, DEFAULT_LANGUAGE, *AVAILABLE_LANGUAGES)):
+        value = getattr(obj, build_localized_fieldname(field, candidate), None)
+        if value:
+            return value, candidate
+    return "", language
