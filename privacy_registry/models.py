@@ -14,9 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .countries import territory_name
 
 BREACH_NOTIFICATION_WINDOW = timedelta(hours=72)
 
@@ -88,6 +91,11 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def local_name(self) -> str:
+        """The country's name in the active language (CLDR, through Babel); the stored name where CLDR has none."""
+        return territory_name(self.code, translation.get_language()) or self.name
 
     @property
     def needs_safeguard(self) -> bool:
