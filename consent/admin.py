@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,6 +34,7 @@ from subjects.pagination import EstimatedCountPaginator
 
 from . import notice, selectors, services
 from .models import ConsentEvent, ConsentPurpose, ConsentRecord, ConsentSettings, Cookie, NoticeVersion
+from .notice_pdf import render_pdf
 
 PREVIEW_PERMISSION = "consent.view_noticeversion"
 PUBLISH_PERMISSION = "consent.publish_noticeversion"
@@ -295,6 +296,8 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [
             path("preview/<int:organisation_id>/", self.admin_site.admin_view(self.preview_view),
                  name="consent_noticeversion_preview"),
+            path("preview/<int:organisation_id>/pdf/", self.admin_site.admin_view(self.preview_pdf_view),
+                 name="consent_noticeversion_preview_pdf"),
             *super().get_urls(),
         ]
 
@@ -330,6 +333,24 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "languages": notice.LANGUAGES, "form": form, "may_publish": may_publish,
             "versions": NoticeVersion.objects.filter(organisation=organisation).order_by("-number")[:20],
         })
+
+
+    def preview_pdf_view(self, request: HttpRequest, organisation_id: int) -> HttpResponse:
+        """The notice as it would be published now, as a PDF marked "draft" on every page."""
+        if not request.user.has_perm(PREVIEW_PERMISSION):
+            raise PermissionDenied
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        language = request.GET.get("language", "en")
+        if language not in notice.LANGUAGES:
+            language = "en"
+        text, _html = notice.render(organisation, language)
+        with translation.override(language):
+            title = str(_("Privacy notice: %(organisation)s") % {"organisation": organisation.name})
+            content = render_pdf(title=title, text=text, organisation=organisation.name)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="privacy-notice-{organisation.slug}-draft.pdf"'
+        response["Content-Language"] = language
+        return response
 
 
 def notice_preview_tool(request: HttpRequest, organisation: Organisation) -> tuple[str, str] | None:

@@ -287,7 +287,8 @@ def notice_pdf(request: HttpRequest, organisation: str, number: int) -> HttpResp
     language = _language(request, version.texts)
     with translation.override(language):
         title = str(_("Privacy notice: %(organisation)s") % {"organisation": org.name})
-    content = render_pdf(title=title, text=version.text(language))
+        content = render_pdf(title=title, text=version.text(language), organisation=org.name,
+                             number=version.number, published_at=version.published_at)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="privacy-notice-{org.slug}-v{version.number}.pdf"'
     response["Content-Language"] = language
