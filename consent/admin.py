@@ -12,14 +12,17 @@ from __future__ import annotations
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -32,7 +35,7 @@ from retention.admin import DisplayOnlyInline
 from subjects.admin import add_subject_inline
 from subjects.pagination import EstimatedCountPaginator
 
-from . import notice, selectors, services
+from . import completeness, notice, notice_diff, selectors, services
 from .models import ConsentEvent, ConsentPurpose, ConsentRecord, ConsentSettings, Cookie, NoticeVersion
 from .notice_pdf import render_pdf
 
@@ -285,12 +288,30 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "organisation", "published_at", "published_by", "note", "gap_count", "sha256")
     list_select_related = ("organisation", "published_by")
     list_filter = ("organisation",)
-    fields = ("organisation", "number", "published_at", "published_by", "note", "sha256", "gaps", "texts")
+    fields = ("organisation", "number", "published_at", "published_by", "note", "sha256", "gaps_report",
+              "changes", "texts")
     readonly_fields = fields
 
     @admin.display(description=_("gaps"))
     def gap_count(self, obj: NoticeVersion) -> int:
         return len(obj.gaps)
+
+    @admin.display(description=_("items the register left empty when published"))
+    def gaps_report(self, obj: NoticeVersion) -> str:
+        # The stored report, grouped lines or (rows published before the grouping) one line per place.
+        return render_to_string("admin/consent/notice_gaps.html", {
+            "gaps": [completeness.Gap.from_dict(row) for row in obj.gaps],
+        })
+
+    @admin.display(description=_("what changed"))
+    def changes(self, obj: NoticeVersion) -> str:
+        previous = (NoticeVersion.objects.filter(organisation_id=obj.organisation_id, number__lt=obj.number)
+                    .order_by("-number").only("number").first())
+        if previous is None:
+            return _("The first version.")
+        url = reverse("admin:consent_noticeversion_diff", args=[obj.organisation_id])
+        return format_html('<a href="{}?{}">{}</a>', url, urlencode({"from": previous.number, "to": obj.number}),
+                           _("Compare with the previous version"))
 
     def get_urls(self):
         return [
@@ -298,8 +319,59 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                  name="consent_noticeversion_preview"),
             path("preview/<int:organisation_id>/pdf/", self.admin_site.admin_view(self.preview_pdf_view),
                  name="consent_noticeversion_preview_pdf"),
+            path("diff/<int:organisation_id>/", self.admin_site.admin_view(self.diff_view),
+                 name="consent_noticeversion_diff"),
             *super().get_urls(),
         ]
+
+    def diff_view(self, request: HttpRequest, organisation_id: int) -> HttpResponse:
+        """Two published versions of one organisation's notice in one language, the changes under their sections.
+
+        ``from`` and ``to`` are version numbers of this organisation (another's are not found); without them the
+        latest version is compared with the one before. A parameter that is not a number, not a version, or not a
+        language answers 400 with the page (its selectors on the versions compared instead) and says which."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        versions = list(NoticeVersion.objects.filter(organisation=organisation).order_by("-number")
+                        .only("pk", "number", "published_at", "note", "organisation_id"))
+        by_number = {version.number: version for version in versions}
+        errors: list[str] = []
+        chosen = {"to": versions[0] if versions else None, "from": versions[1] if len(versions) > 1 else None}
+        chosen["from"] = chosen["from"] or chosen["to"]
+        for key, label in (("from", _("From")), ("to", _("To"))):
+            raw = request.GET.get(key)
+            if raw is None:
+                continue
+            try:
+                number = int(raw)
+            except ValueError:
+                errors.append(_("%(field)s: “%(value)s” is not a version number.") % {"field": label, "value": raw})
+                continue
+            if number not in by_number:
+                errors.append(_("%(field)s: %(organisation)s has no published version %(value)s.") % {
+                    "field": label, "organisation": organisation.name, "value": number})
+                continue
+            chosen[key] = by_number[number]
+        language = request.GET.get("language", settings.LANGUAGE_CODE)
+        if language not in notice.LANGUAGES:
+            errors.append(_("“%(value)s” is not a language of the notice.") % {"value": language})
+            language = settings.LANGUAGE_CODE
+        old, new = chosen["from"], chosen["to"]
+        sections = None
+        if old is not None and new is not None:
+            old, new = NoticeVersion.objects.get(pk=old.pk), NoticeVersion.objects.get(pk=new.pk)
+            if language not in old.texts or language not in new.texts:
+                errors.append(_("Not both versions were published in %(language)s: compared in %(fallback)s.") % {
+                    "language": language, "fallback": settings.LANGUAGE_CODE})
+                language = settings.LANGUAGE_CODE
+            sections = notice_diff.sectioned_diff(old.text(language), new.text(language))
+        return TemplateResponse(request, "admin/consent/notice_diff.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "organisation": organisation,
+            "title": _("Changes to the privacy notice: %(organisation)s") % {"organisation": organisation.name},
+            "versions": versions, "old": old, "new": new, "sections": sections, "errors": errors,
+            "language": language, "languages": notice.LANGUAGES,
+        }, status=400 if errors else 200)
 
     def preview_view(self, request: HttpRequest, organisation_id: int):
         if not request.user.has_perm(PREVIEW_PERMISSION):
@@ -329,7 +401,7 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/consent/notice_preview.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "organisation": organisation,
             "title": _("Privacy notice: %(organisation)s") % {"organisation": organisation.name},
-            "gaps": notice.completeness(organisation), "body": html, "language": language,
+            "gaps": completeness.completeness(organisation), "body": html, "language": language,
             "languages": notice.LANGUAGES, "form": form, "may_publish": may_publish,
             "versions": NoticeVersion.objects.filter(organisation=organisation).order_by("-number")[:20],
         })

@@ -60,16 +60,6 @@ class Block:
     href: str = ""
 
 
-@dataclass(frozen=True)
-class Gap:
-    article: str
-    item: str
-    where: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"article": self.article, "item": self.item, "where": self.where}
-
-
 # --- reading the register ----------------------------------------------------------------------------------------
 
 
@@ -456,97 +446,6 @@ def _activity_blocks(activity: ProcessingActivity, add) -> None:
         kind = _("Automated decision-making") if activity.automated_decision_making else _("Profiling")
         logic = activity.automated_logic or _("logic not stated")
         add(Block("p", f"{kind}: {logic}"))
-
-
-# --- completeness ----------------------------------------------------------------------------------------------------
-
-
-def completeness(organisation: Organisation) -> list[Gap]:
-    """Every Art. 13/14 item the register leaves empty for this organisation's notice."""
-    org = Organisation.objects.select_related("country").get(pk=organisation.pk)
-    activities = _activities(org)
-    contacts = list(PrivacyContact.objects.filter(organisation=org))
-    gaps: list[Gap] = []
-    if not org.postal_address:
-        gaps.append(Gap("Art. 13(1)(a)", _("The controller's address")))
-    if not (org.email or org.phone or any(c.email or c.phone for c in contacts)):
-        gaps.append(Gap("Art. 13(1)(a)", _("The controller's contact details (e-mail or phone)")))
-    if not any(c.role == PrivacyContact.Role.DPO and (c.email or c.phone or c.postal_address or c.url)
-               for c in contacts):
-        gaps.append(Gap("Art. 13(1)(b)", _("The data protection officer's contact details, where one is designated")))
-    if org.country_id and not org.country.is_eea and not org.representative_id:
-        gaps.append(Gap("Art. 13(1)(a), 27", _("The representative in the EU")))
-    if not activities:
-        gaps.append(Gap("Art. 13(1)(c)", _("Any processing activity in force")))
-    for activity in activities:
-        purposes = list(activity.purposes.all())
-        if not purposes:
-            gaps.append(Gap("Art. 13(1)(c)", _("Purposes"), activity.name))
-        for purpose in purposes:
-            if not purpose.legal_basis:
-                gaps.append(Gap("Art. 13(1)(c)", _("The legal basis of “%(purpose)s”") % {
-                    "purpose": purpose.description}, activity.name))
-            elif purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS and not purpose.legitimate_interest:
-                gaps.append(Gap("Art. 13(1)(d)", _("The legitimate interest of “%(purpose)s”") % {
-                    "purpose": purpose.description}, activity.name))
-        if not activity.recipients.all():
-            gaps.append(Gap("Art. 13(1)(e)", _("Recipients (or that there are none)"), activity.name))
-        for transfer in activity.transfers.all():
-            if transfer.mechanism in ("", "not_stated"):
-                gaps.append(Gap("Art. 13(1)(f)", _("The safeguard of the transfer %(transfer)s") % {
-                    "transfer": str(transfer)}, activity.name))
-        if not activity.retention_rules.all() and not activity.retention_statement:
-            gaps.append(Gap("Art. 13(2)(a)", _("How long the data is kept"), activity.name))
-        if not activity.data_categories.all():
-            gaps.append(Gap("Art. 14(1)(d)", _("The categories of personal data"), activity.name))
-        sources = list(activity.sources.all())
-        if not sources:
-            gaps.append(Gap("Art. 14(2)(f)", _("Where the data comes from"), activity.name))
-        if any(s.kind == s.Kind.SUBJECT for s in sources):
-            for purpose in purposes:
-                if not purpose.provision_requirement:
-                    gaps.append(Gap("Art. 13(2)(e)", _("Whether providing the data for “%(purpose)s” is required, "
-                                                       "and what happens if not") % {"purpose": purpose.description},
-                                    activity.name))
-                elif (purpose.provision_requirement in REQUIRED_PROVISION
-                      and not purpose.consequence_of_not_providing):
-                    gaps.append(Gap("Art. 13(2)(e)", _("What happens if the data for “%(purpose)s” is not provided")
-                                    % {"purpose": purpose.description}, activity.name))
-        joint = list(activity.joint_controllers.all())
-        if joint and not activity.joint_arrangement:
-            gaps.append(Gap("Art. 26(2)", _("The essence of the arrangement between the joint controllers"),
-                            activity.name))
-        for other in [*joint, *activity.other_controllers.all()]:
-            if not (other.email or other.phone or other.postal_address):
-                gaps.append(Gap("Art. 13(1)(a)", _("The contact details of the controller %(organisation)s") % {
-                    "organisation": other.name}))  # said once, whatever the activities that name it
-        if activity.automated_decision_making and not activity.automated_logic:
-            gaps.append(Gap("Art. 13(2)(f)", _("The logic of the automated decisions"), activity.name))
-        for category in activity.subject_categories.all():
-            if category.minimum_age and not category.age_check:
-                gaps.append(Gap("Art. 8", _("How the minimum age of “%(audience)s” is checked") % {
-                    "audience": category.name}, activity.name))
-    stated = _stated_rights(org)
-    if not stated:
-        gaps.append(Gap("Art. 13(2)(b)", _("How the organisation offers each right (channel, deadline, fee): the "
-                                           "register states none, so the notice lists the rights the GDPR gives")))
-    else:
-        expected = [*STATUTORY_RIGHTS[:-1], "objection", "complaint"]
-        if any(a.automated_decision_making for a in activities):
-            expected.append("automated_decisions")
-        if any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all()):
-            expected.append("withdraw_consent")
-        for key in expected:
-            if key not in stated:
-                gaps.append(Gap("Art. 13(2)(b)-(d)", _("Whether and how the organisation offers: %(right)s")
-                                % {"right": RIGHT_LABELS[key]}))
-    if not org.lead_authority:
-        gaps.append(Gap("Art. 13(2)(d)", _("The lead supervisory authority")))
-    has_cookie_purposes = ConsentPurpose.objects.filter(organisation=org).exclude(cookie_category="").exists()
-    if has_cookie_purposes and not Cookie.objects.filter(organisation=org).exists():
-        gaps.append(Gap("ePrivacy Art. 5(3)", _("The cookie table")))
-    # Duplicates (the same gap of a category shared by two activities) are said once.
-    return list(OrderedDict.fromkeys(gaps))
 
 
 # --- rendering -------------------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from privacy_registry.services import attribute as _attribute
 from subjects import services as subject_services
 from subjects.models import DataSubject, Engagement
 
-from . import notice, selectors
+from . import completeness, notice, selectors
 from .models import (
     USER_AGENT_MAX_LENGTH,
     ConsentEvent,
@@ -572,14 +572,16 @@ def notice_publish(
     Refused while the completeness report lists gaps, unless the publisher acknowledges them (they are kept with
     the version). Publishing text identical to the current version is refused: there is nothing new to publish."""
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one publication at a time
-    gaps = notice.completeness(organisation)
+    with translation.override(settings.LANGUAGE_CODE):
+        # Kept in the site language, as grouped lines (``where`` a list of places); ``completeness.Gap.from_dict``
+        # also reads the rows written before the grouping.
+        gaps = completeness.completeness(organisation)
+        gap_list = [gap.as_dict() for gap in gaps]
     if gaps and not acknowledge_gaps:
         raise ValidationError(
             _("The register leaves %(count)s items of the notice empty: complete them, or acknowledge that the notice "
               "is published without them.") % {"count": len(gaps)}, code="gaps",
         )
-    with translation.override(settings.LANGUAGE_CODE):
-        gap_list = [{key: str(value) for key, value in gap.as_dict().items()} for gap in gaps]
     texts, htmls = notice.render_all(organisation)
     digest = digest_texts(texts)
     current = selectors.notice_current(organisation=organisation)

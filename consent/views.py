@@ -34,6 +34,7 @@ from privacy_registry.models import Organisation
 
 from . import links, notice, services
 from .models import ConsentRecord, ConsentSettings, CookieCategory, Method, NoticeVersion
+from .notice_diff import sectioned_diff
 from .notice_pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -264,19 +265,33 @@ def notice_page(request: HttpRequest, organisation: str, number: int | None = No
 
 @require_GET
 def notice_diff(request: HttpRequest, organisation: str) -> HttpResponse:
+    """Two versions compared, each change under its section. A ``from`` or ``to`` that is not a number or not one of
+    the organisation's versions answers 400, says which, and keeps the selectors usable."""
     org = get_object_or_404(Organisation, slug=organisation)
     versions = {v.number: v for v in NoticeVersion.objects.filter(organisation=org)}
     ordered = sorted(versions.values(), key=lambda v: -v.number)
-    try:
-        old, new = versions[int(request.GET.get("from", ""))], versions[int(request.GET.get("to", ""))]
-    except (KeyError, ValueError):
+    chosen: dict[str, NoticeVersion | None] = {"from": None, "to": None}
+    errors = []
+    for key in ("from", "to"):
+        raw = request.GET.get(key, "")
+        try:
+            chosen[key] = versions[int(raw)]
+        except ValueError:
+            if raw or set(request.GET) - {"lang"}:
+                errors.append(_("“%(value)s” is not a version number.") % {"value": raw})
+        except KeyError:
+            errors.append(_("There is no version %(value)s of this notice.") % {"value": raw})
+    old, new = chosen["from"], chosen["to"]
+    if errors or old is None or new is None:
         return _in_language(_language(request), request, "consent/public/notice_diff.html", {
-            "organisation": org, "versions": ordered, "lines": None,
-        }, status=400 if set(request.GET) - {"lang"} else 200)
+            "organisation": org, "versions": ordered, "lines": None, "sections": None, "errors": errors,
+            "old": old, "new": new,
+        }, status=400 if errors else 200)
     language = _language(request, set(old.texts) & set(new.texts))
+    old_text, new_text = old.text(language), new.text(language)
     return _in_language(language, request, "consent/public/notice_diff.html", {
         "organisation": org, "old": old, "new": new, "versions": ordered,
-        "lines": notice.diff_lines(old.text(language), new.text(language)),
+        "lines": notice.diff_lines(old_text, new_text), "sections": sectioned_diff(old_text, new_text),
     })
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from consent import notice
+from consent.completeness import completeness
 from privacy_registry import models as m
 from tests import factories as f
 from tests.notice_register import build_notice_register
@@ -99,33 +100,37 @@ def test_the_objection_section_names_the_direct_marketing_purposes_that_stop():
     assert "direct marketing" not in objection and "Send offers by e-mail" not in objection
 
 
+def _lines(org: m.Organisation) -> set[tuple[str, str, tuple[str, ...]]]:
+    return {(gap.article, gap.item, gap.where) for gap in completeness(org)}
+
+
 def test_completeness_asks_for_what_follows_if_required_data_is_not_provided():
     register = build_notice_register()
-    gaps = {(gap.article, gap.item, gap.where) for gap in notice.completeness(register.org)}
-    consequence = ("Art. 13(2)(e)", "What happens if the data for “Deliver the orders” is not provided", "Shop orders")
-    assert consequence not in gaps
+    consequence = ("Art. 13(2)(e)", "What happens if data that must be provided is not provided",
+                   ("Shop orders: “Deliver the orders”",))
+    assert consequence not in _lines(register.org)
     register.contract_purpose.consequence_of_not_providing = ""
     register.contract_purpose.save()
-    gaps = {(gap.article, gap.item, gap.where) for gap in notice.completeness(register.org)}
+    gaps = _lines(register.org)
     assert consequence in gaps
     # A voluntary purpose needs no consequence.
-    assert not any("Prevent fraud" in item for _article, item, _where in gaps)
+    assert not any("Prevent fraud" in place for _article, _item, where in gaps for place in where)
 
 
 def test_completeness_asks_for_the_joint_arrangement_and_the_further_controllers_contact():
     register = build_notice_register()
-    gaps = {(gap.article, gap.item, gap.where) for gap in notice.completeness(register.org)}
-    assert ("Art. 13(1)(a)", "The contact details of the controller Fjord Holding AB", "") in gaps
+    gaps = _lines(register.org)
+    assert ("Art. 13(1)(a)", "The contact details of another controller", ("Fjord Holding AB",)) in gaps
     assert not any(article == "Art. 26(2)" for article, _item, _where in gaps)
-    assert not any("Fjord Logistik AB" in item for _article, item, _where in gaps)  # its e-mail is held
+    assert not any("Fjord Logistik AB" in where for _article, _item, where in gaps)  # its e-mail is held
 
     register.customers.joint_arrangement = ""
     register.customers.save()
     register.further.email = "holding@fjord.example"
     register.further.save()
-    gaps = {(gap.article, gap.item, gap.where) for gap in notice.completeness(register.org)}
-    assert ("Art. 26(2)", "The essence of the arrangement between the joint controllers", "Shop orders") in gaps
-    assert not any("Fjord Holding AB" in item for _article, item, _where in gaps)
+    gaps = _lines(register.org)
+    assert ("Art. 26(2)", "The essence of the arrangement between the joint controllers", ("Shop orders",)) in gaps
+    assert not any("Fjord Holding AB" in where for _article, _item, where in gaps)
 
 
 def test_rights_are_told_as_stated_and_none_is_invented():
@@ -141,5 +146,5 @@ def test_rights_are_told_as_stated_and_none_is_invented():
     # A right the organisation does not state at all is not offered as stated either.
     m.StatedRight.objects.filter(organisation=register.org, right="erasure").delete()
     assert "(Art. 17)" not in _section(_english(register.org), "Your rights")
-    gaps = {gap.item for gap in notice.completeness(register.org)}
-    assert "Whether and how the organisation offers: Erasure (Art. 17)" in gaps
+    gaps = {(gap.item, gap.where) for gap in completeness(register.org)}
+    assert ("Whether and how the organisation offers a right", ("Erasure (Art. 17)",)) in gaps
