@@ -150,7 +150,7 @@ def _notice_items(report: _Collector, org: Organisation) -> None:
 
     def purpose_place(activity, purpose) -> Place:
         return here(_("%(activity)s: “%(purpose)s”") % {"activity": activity.name, "purpose": purpose.description},
-                    activity)
+                    purpose)
 
     if not org.postal_address:
         add("Art. 13(1)(a)", _("The controller's address"), at_org)
