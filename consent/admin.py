@@ -5,7 +5,9 @@ publication. Every write goes through ``consent.services``.
 - A consent given under a wording the purpose no longer has is *stale*: a filter shows them, and the action
   "Ask again" e-mails the people (after commit, a task per consent, ids only).
 - The DPO previews the notice from the organisation's page (a button this app adds to it through
-  ``privacy_registry.object_tools``) and publishes it there; the completeness report comes first.
+  ``privacy_registry.object_tools``), also as a PDF marked "draft", and publishes it there; the completeness report
+  (``consent.completeness``: grouped lines, the register's errors included) comes first and is kept with the version.
+- Two published versions of an organisation's notice are compared section by section (``diff/<organisation>/``).
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
@@ -79,7 +80,11 @@ def _running_canvas(*, organisation: str, version: str, page_words: str) -> type
             self.saveState()
             self.setFont(FONT, 8)
             self.setFillColor(colors.grey)
-            self.drawString(MARGIN, height - 11 * mm, header_left)
+            room = width - 2 * MARGIN - stringWidth(header_right, FONT, 8) - 6 * mm
+            left = header_left
+            while left and stringWidth(left, FONT, 8) > room:  # a long name gives way to the version, never over it
+                left = left[:-2].rstrip() + "…"
+            self.drawString(MARGIN, height - 11 * mm, left)
             self.drawRightString(width - MARGIN, height - 11 * mm, header_right)
             footer = drawable(page_words % {"page": self._pageNumber, "pages": total})
             self.drawRightString(width - MARGIN, 10 * mm, footer)
