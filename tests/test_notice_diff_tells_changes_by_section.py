@@ -114,3 +114,10 @@ def test_the_public_diff_tells_changes_by_section_and_keeps_its_selectors(org, c
                          ({"from": 1, "to": 7}, "There is no version 7")):
         bad = client.get("/privacy/diff-ab/changes/", params)
         assert bad.status_code == 400 and says in bad.content.decode()
+
+
+def test_an_organisation_with_nothing_published_gets_the_page_not_an_error(dpo_client):
+    org = f.OrganisationFactory(name="Unpublished AB")
+    response = dpo_client.get(_url(org), {"from": 1, "to": 2})
+    assert response.status_code == 400 and response.context["sections"] is None
+    assert "Not published yet." in response.content.decode()
