@@ -264,7 +264,9 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [PrivacyContactInline, OfficeInline, StatedRightInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "trading_name", "role", "other_roles", "group", "parent")}),
+        (None, {"fields": (
+            "name", "slug", "trading_name", "role", "other_roles", "group", "parent", "primary_language",
+        )}),
         (_("Registration"), {"fields": ("registration_number", "registry_details", "lead_authority")}),
         (_("Address and contact"), {"fields": (
             "street_address", "postal_code", "city", "region", "country", "email", "phone", "other_phones",
