@@ -205,3 +205,21 @@ def test_a_text_written_only_in_danish_is_not_missing_for_the_register_checks():
     codes = {(x.check_id, x.object_pk) for x in run_checks(organisation=organisation)}
     assert ("R011", written.pk) not in codes
     assert ("R011", silent.pk) in codes
+
+
+def test_every_translated_model_names_its_way_to_the_organisation_whose_language_it_is_written_in():
+    from privacy_registry.translated import HISTORY_AFTER_TRANSLATION, ORGANISATION_PATHS
+
+    belongs_to_no_organisation = {"privacy_registry.CorporateGroup"}  # a group of organisations
+    for model in HISTORY_AFTER_TRANSLATION:
+        label = model._meta.label
+        if label in belongs_to_no_organisation:
+            assert model not in ORGANISATION_PATHS, label
+            continue
+        path = ORGANISATION_PATHS.get(model)
+        assert path, f"{label}: translated(..., organisation=...) names no path"
+        target = model
+        if path != "self":
+            for name in path.split("__"):
+                target = target._meta.get_field(name).related_model
+        assert target is m.Organisation, label
