@@ -58,7 +58,7 @@ class ConsentPurposeAdmin(GuardedHistoryAdmin, TranslationAdmin):
     filter_horizontal = ("register_purposes",)
     readonly_fields = ("wording_version", "wording_hash", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("organisation", "key", "name", "active")}),
+        (None, {"fields": ("organisation", "key", "name", "active", "languages")}),
         (_("What the person agrees to"), {"fields": ("wording", "wording_version", "wording_hash")}),
         (_("In the register"), {"fields": ("register_purposes", "subject_category", "cookie_category",
                                             "double_opt_in")}),

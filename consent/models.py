@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from privacy_registry.markets import ShownInLanguages
 from privacy_registry.models import DataSubjectCategory, Organisation, Purpose, System, Vendor
 from subjects.models import DataSubject
 
@@ -116,9 +117,9 @@ class NoticeVersion(models.Model):
         return self.htmls.get(language) or self.htmls.get(settings.LANGUAGE_CODE, "")
 
 
-class ConsentPurpose(models.Model):
+class ConsentPurpose(ShownInLanguages, models.Model):
     """Something a person consents to (a newsletter, marketing e-mail, statistics cookies…), linked to the
-    register's purposes whose basis is Art. 6(1)(a)."""
+    register's purposes whose basis is Art. 6(1)(a). Asked in some markets only: ``languages``."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="consent_purposes", verbose_name=_("organisation"),
@@ -292,8 +293,9 @@ class ConsentEvent(models.Model):
         return str(_("Consent event #%(id)s") % {"id": self.pk})
 
 
-class Cookie(models.Model):
-    """One cookie (or similar technology) of an organisation's website, as its cookie table states it."""
+class Cookie(ShownInLanguages, models.Model):
+    """One cookie (or similar technology) of an organisation's website, as its cookie table states it. Set on
+    some markets' sites only: ``languages``."""
 
     class Party(models.TextChoices):
         FIRST = "first", _("First party")

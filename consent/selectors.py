@@ -6,14 +6,27 @@ from datetime import date, datetime, time
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from privacy_registry.markets import for_language
 from privacy_registry.models import LegalBasis, Organisation, Purpose
 from subjects.selectors import subjects_processable
 
-from .models import ConsentEvent, ConsentPurpose, ConsentRecord, NoticeVersion
+from .models import ConsentEvent, ConsentPurpose, ConsentRecord, Cookie, NoticeVersion
 
 
 def notice_current(*, organisation: Organisation) -> NoticeVersion | None:
     return NoticeVersion.objects.filter(organisation=organisation).order_by("-number").first()
+
+
+def notice_cookies(*, organisation: Organisation, language: str) -> QuerySet[Cookie]:
+    """The cookies the organisation's notice in ``language`` lists: a cookie of some markets only (``languages``)
+    in those markets' languages, the others in every one."""
+    cookies = Cookie.objects.filter(organisation=organisation).select_related("vendor").order_by("category", "name")
+    return for_language(cookies, language)
+
+
+def notice_consent_purposes(*, organisation: Organisation, language: str) -> QuerySet[ConsentPurpose]:
+    """The active consent purposes the organisation asks for in ``language``'s market (``languages``)."""
+    return for_language(ConsentPurpose.objects.filter(organisation=organisation, active=True), language)
 
 
 def records_in_force(*, purpose: ConsentPurpose | None = None) -> QuerySet[ConsentRecord]:

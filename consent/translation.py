@@ -5,5 +5,5 @@ from privacy_registry.translated import translated
 
 from .models import ConsentPurpose, Cookie
 
-translated(ConsentPurpose, ("name",), m2m_fields=["register_purposes"])
-translated(Cookie, ("purpose", "retention"))
+translated(ConsentPurpose, ("name",), organisation="organisation", m2m_fields=["register_purposes"])
+translated(Cookie, ("purpose", "retention"), organisation="organisation")

@@ -44,7 +44,7 @@ from .models import (
     Transfer,
     Vendor,
 )
-from .translated import LanguageErrorsMixin
+from .translated import LanguageFormMixin, LanguageInlineFormSet
 
 
 def _history_object_with_relations(record):
@@ -168,7 +168,7 @@ class SelectedObjectAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class InlineRowForm(LanguageErrorsMixin, forms.ModelForm):
+class InlineRowForm(LanguageFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
@@ -181,9 +181,11 @@ class InlineRowForm(LanguageErrorsMixin, forms.ModelForm):
 
 class RegisterInlineMixin:
     """Inline rows arrive with the objects they show (in their titles, read-only cells and autocompletes):
-    a change form runs the same queries with one inline row as with fifty."""
+    a change form runs the same queries with one inline row as with fifty. Its rows' texts are required in the
+    parent's organisation's language (``privacy_registry.translated.LanguageInlineFormSet``)."""
 
     form = InlineRowForm
+    formset = LanguageInlineFormSet
 
     def get_queryset(self, request):
         relations = [field.name for field in self.model._meta.concrete_fields if field.many_to_one]
@@ -195,13 +197,13 @@ class RegisterInlineMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PrivacyContactInline(RegisterInlineMixin, admin.TabularInline):
+class PrivacyContactInline(RegisterInlineMixin, TranslationTabularInline):
     model = PrivacyContact
     extra = 0
     fields = ("role", "name", "email", "phone", "postal_address", "url")
 
 
-class OfficeInline(RegisterInlineMixin, admin.TabularInline):
+class OfficeInline(RegisterInlineMixin, TranslationTabularInline):
     model = Office
     extra = 0
     fields = ("name", "is_headquarters", "street_address", "postal_code", "city", "region", "country", "phone")
@@ -209,7 +211,7 @@ class OfficeInline(RegisterInlineMixin, admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(RegisterAdmin):
+class OfficeAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "organisation", "is_headquarters", "city", "country")
     list_select_related = ("organisation", "country")
     list_filter = ("is_headquarters", "country")
@@ -262,7 +264,9 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [PrivacyContactInline, OfficeInline, StatedRightInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "trading_name", "role", "other_roles", "group", "parent")}),
+        (None, {"fields": (
+            "name", "slug", "trading_name", "role", "other_roles", "group", "parent", "primary_language",
+        )}),
         (_("Registration"), {"fields": ("registration_number", "registry_details", "lead_authority")}),
         (_("Address and contact"), {"fields": (
             "street_address", "postal_code", "city", "region", "country", "email", "phone", "other_phones",
@@ -277,7 +281,7 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
 
 
 @admin.register(PrivacyContact)
-class PrivacyContactAdmin(RegisterAdmin):
+class PrivacyContactAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("organisation", "role", "name", "email")
     list_select_related = ("organisation",)
     list_filter = ("role",)
@@ -303,7 +307,7 @@ class PersonalDataCategoryAdmin(RegisterAdmin, TranslationAdmin):
     autocomplete_fields = ("organisation",)
 
 
-class SubProcessorInline(RegisterInlineMixin, admin.TabularInline):
+class SubProcessorInline(RegisterInlineMixin, TranslationTabularInline):
     model = Vendor
     fk_name = "engaged_by"
     extra = 0
@@ -314,7 +318,7 @@ class SubProcessorInline(RegisterInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class ServiceInline(RegisterInlineMixin, admin.TabularInline):
+class ServiceInline(RegisterInlineMixin, TranslationTabularInline):
     model = Vendor
     fk_name = "company"
     extra = 0
@@ -325,7 +329,7 @@ class ServiceInline(RegisterInlineMixin, admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(RegisterAdmin):
+class VendorAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "company", "category", "role", "organisation", "country", "engaged_by", "dpa_status",
                     "dpf_certified")
     list_select_related = ("country", "engaged_by", "company", "organisation")

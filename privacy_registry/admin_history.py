@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .translated import LanguageErrorsMixin, every_language
+from .translated import LanguageFormMixin, every_language
 
 REASON_FIELD = "change_reason"
 REASON_MAX_LENGTH = 200
@@ -29,7 +29,7 @@ def _form_with_reason(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
         max_length=REASON_MAX_LENGTH,
         help_text=_("Optional. Kept in the record's history with your name, e.g. \"as agreed with legal, ticket 42\"."),
     )
-    return type(form_class.__name__, (LanguageErrorsMixin, form_class), {REASON_FIELD: field})
+    return type(form_class.__name__, (LanguageFormMixin, form_class), {REASON_FIELD: field})
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):

@@ -243,7 +243,8 @@ class PrivacyContact(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
     url = models.URLField(_("web form or page"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "role"]
@@ -315,7 +316,8 @@ class Office(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "-is_headquarters", "name"]
@@ -454,7 +456,8 @@ class Vendor(models.Model):
         verbose_name=_("engaged by"), help_text=_("For a sub-processor: the vendor that engaged it."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["name"]

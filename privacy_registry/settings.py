@@ -193,10 +193,12 @@ if AXES_FAILURE_LIMIT < 1:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("da", _("Danish"))]
-# Register texts (privacy_registry.translated): a column per language; a text not yet translated reads in English.
+# Register texts (privacy_registry.translated): a column per language. A text not yet translated reads in English,
+# else in the language it is written in: an organisation may write its register in Swedish or Danish only
+# (Organisation.primary_language), and its texts never read empty in another language.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "sv", "da")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": MODELTRANSLATION_LANGUAGES}
 # A text created in any language is also the English one until someone writes the English (so it never reads empty).
 MODELTRANSLATION_AUTO_POPULATE = "default"
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -4,4 +4,4 @@ from privacy_registry.translated import translated
 
 from .models import RetentionRule
 
-translated(RetentionRule, ("statement", "trigger_event", "backup_exception"))
+translated(RetentionRule, ("statement", "trigger_event", "backup_exception"), organisation="activity__organisation")

@@ -59,14 +59,14 @@ def test_a_five_entity_group_with_two_controllers_and_an_eea_representative(dpo_
         _add(dpo_client, "organisation", {
             "name": name, "slug": slug, "country": country, "role": main_role, "other_roles": other_roles,
             "group": group.pk,
-        }, inline_rows={"offices": [{"name": f"{name} head office", "is_headquarters": "on", "country": country}]}
+        }, inline_rows={"offices": [{"name_en": f"{name} head office", "is_headquarters": "on", "country": country}]}
            if slug == "fjeld-holding" else None)
     representative = m.Organisation.objects.get(slug="fjeld-eu")
     # The fifth, outside the EEA, names the group's representative; its country office is no legal entity.
     _add(dpo_client, "organisation", {
         "name": "Fjeld UK Ltd", "slug": "fjeld-uk", "country": "GB", "role": role.GROUP_MEMBER, "group": group.pk,
         "representative": representative.pk,
-    }, inline_rows={"offices": [{"name": "Manchester office", "city": "Manchester", "country": "GB"}]})
+    }, inline_rows={"offices": [{"name_en": "Manchester office", "city": "Manchester", "country": "GB"}]})
 
     holding = m.Organisation.objects.get(slug="fjeld-holding")
     sverige = m.Organisation.objects.get(slug="fjeld-se")
