@@ -204,7 +204,7 @@ class _Writer:
         for part in parts:
             if isinstance(part, Source):
                 sources.append(part)
-            else:
+            elif part:  # an empty text is no source of what the block says
                 sources.extend(part.sources)
                 foreign = foreign or part.foreign
         self.blocks.append(Block(kind, text, href, tuple(dict.fromkeys(sources)), foreign, **table))
