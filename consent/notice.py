@@ -552,14 +552,6 @@ def _rule_words(w: _Writer, rule: RetentionRule) -> Said:
     return said(text, *pieces)
 
 
-def retention_words(activity: ProcessingActivity) -> list[str]:
-    """The activity's retention in words, one line per rule (or its statement), in the active language."""
-    org = activity.organisation
-    w = _Writer(org, translation.get_language() or settings.LANGUAGE_CODE)
-    words = [_rule_words(w, rule).text for rule in activity.retention_rules.all()]
-    return words or [w.read(activity, "retention_statement").text or _("not stated")]
-
-
 # --- the blocks ----------------------------------------------------------------------------------------------------
 
 

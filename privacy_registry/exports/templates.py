@@ -6,7 +6,8 @@ sheets: the controller's record (Art. 30(1)) and, when the organisation keeps on
 docs/exports.md is computed from the same definitions the exports use, and a test can walk them.
 
 Where the law gives a field a definite shape, the answer is derived from structured register data, never
-typed: the rights available follow from the Art. 6(1) basis (Art. 17(3)(b), 20(1), 21(1), 7(3)); the
+typed: the rights available follow from the Art. 6(1) basis (Art. 17(3)(b), 20(1), 21(1), 7(3)), as
+``privacy_registry.law`` gives them (the notice reads the same rules); the
 "special category?" answer from the data categories' flags; third countries from Transfer.destination (or,
 where the organisation does not name the country, the destination as it states it);
 the processor contract from Vendor.dpa_*; safeguards from Transfer.mechanism / derogation and the
