@@ -473,6 +473,8 @@ def _recipient(w: _Writer, recipient: Recipient) -> Said:
     label = _join([name, description], " – ")
     if not label:
         label, role = role, Said("")
+    if not label:
+        return Said("")
     text = f"{label.text} ({role.text})" if role else label.text
     pieces = [label, role]
     if recipient.country_id:
@@ -712,6 +714,8 @@ def _who_receives(w: _Writer, activities: list[ProcessingActivity]) -> None:
     for activity in activities:
         for recipient in activity.recipients.all():
             line = _recipient(w, recipient)
+            if not line:  # neither named, described nor of a stated kind: nothing to say of it
+                continue
             entry = recipients.setdefault(line.text, [line, [], recipient])
             entry[1].append(activity)
     transfers: OrderedDict[str, list] = OrderedDict()

@@ -115,6 +115,13 @@ def test_a_recipient_cookie_party_and_category_not_stated_print_no_role_words(or
     assert "- Mailer Inc (processor, acting on our behalf) – for: Newsletter" in _text(org).splitlines()
 
 
+def test_a_recipient_neither_named_described_nor_of_a_stated_kind_is_not_said(org, activity):
+    recipient = f.RecipientFactory(activity=activity, vendor=None, description="", kind=m.Recipient.Kind.AUTHORITY)
+    assert "- public authority, Ireland – for: Newsletter" in _text(org).splitlines()
+    m.Recipient.objects.filter(pk=recipient.pk).update(kind="not_stated")
+    assert "Who receives your data" not in _text(org) and "Ireland" not in _text(org)
+
+
 def test_retention_is_said_in_the_publics_words_with_its_statement_and_backup_exception(org, activity, monkeypatch):
     rule = f.RetentionRuleFactory(activity=activity, statement="Two years from your last purchase",
                                   backup_exception="until backups expire after 35 days")
