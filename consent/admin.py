@@ -399,11 +399,13 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         language = request.GET.get("language", "en")
         if language not in notice.LANGUAGES:
             language = "en"
-        _text, html = notice.render(organisation, language)
+        # Each block beside its source, and the register texts the reader would read in another language.
+        shown = notice.preview(organisation, language)
         return TemplateResponse(request, "admin/consent/notice_preview.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "organisation": organisation,
             "title": _("Privacy notice: %(organisation)s") % {"organisation": organisation.name},
-            "gaps": completeness.completeness(organisation), "body": html, "language": language,
+            "gaps": completeness.completeness(organisation), "body": shown.html, "untranslated": shown.untranslated,
+            "language": language,
             "languages": notice.LANGUAGES, "form": form, "may_publish": may_publish,
             "versions": NoticeVersion.objects.filter(organisation=organisation).order_by("-number")[:20],
         })

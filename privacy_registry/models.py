@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import law
 from .countries import territory_name
 
 BREACH_NOTIFICATION_WINDOW = timedelta(hours=72)
@@ -260,15 +261,16 @@ class StatedRight(models.Model):
     these, and mark as derived any right they infer from a legal basis that the organisation does not state."""
 
     class Right(models.TextChoices):
-        ACCESS = "access", _("Access (Art. 15)")
-        RECTIFICATION = "rectification", _("Rectification (Art. 16)")
-        ERASURE = "erasure", _("Erasure (Art. 17)")
-        RESTRICTION = "restriction", _("Restriction (Art. 18)")
-        PORTABILITY = "portability", _("Data portability (Art. 20)")
-        OBJECTION = "objection", _("Objection (Art. 21)")
-        WITHDRAW_CONSENT = "withdraw_consent", _("Withdraw consent at any time (Art. 7(3))")
-        AUTOMATED_DECISIONS = "automated_decisions", _("Not to be subject to automated decisions (Art. 22)")
-        COMPLAINT = "complaint", _("Complaint to a supervisory authority (Art. 77)")
+        # Labels from privacy_registry.law, the one place the GDPR's rights are written down.
+        ACCESS = "access", law.RIGHTS["access"].label
+        RECTIFICATION = "rectification", law.RIGHTS["rectification"].label
+        ERASURE = "erasure", law.RIGHTS["erasure"].label
+        RESTRICTION = "restriction", law.RIGHTS["restriction"].label
+        PORTABILITY = "portability", law.RIGHTS["portability"].label
+        OBJECTION = "objection", law.RIGHTS["objection"].label
+        WITHDRAW_CONSENT = "withdraw_consent", law.RIGHTS["withdraw_consent"].label
+        AUTOMATED_DECISIONS = "automated_decisions", law.RIGHTS["automated_decisions"].label
+        COMPLAINT = "complaint", law.RIGHTS["complaint"].label
 
     class Offered(models.TextChoices):
         YES = "yes", _("Offered")

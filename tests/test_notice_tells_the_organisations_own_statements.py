@@ -89,8 +89,8 @@ def test_each_purpose_says_whether_the_data_must_be_provided_what_follows_if_not
 def test_the_objection_section_names_the_direct_marketing_purposes_that_stop():
     register = build_notice_register()
     objection = _section(_english(register.org), "Your right to object")
-    assert "You may object to direct marketing at any time, without giving reasons; these purposes then stop:" in (
-        objection)
+    assert ("Under the GDPR you may object to direct marketing at any time, without giving reasons; the processing "
+            "for it then stops (Art. 21(2)-(3)).") in objection
     named = [line[2:] for line in objection.splitlines() if line.startswith("- ") and ":" not in line]
     assert named == ["Send offers by e-mail"]  # not the other purposes, not "Count opened e-mails"
 

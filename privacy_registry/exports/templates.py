@@ -6,7 +6,8 @@ sheets: the controller's record (Art. 30(1)) and, when the organisation keeps on
 docs/exports.md is computed from the same definitions the exports use, and a test can walk them.
 
 Where the law gives a field a definite shape, the answer is derived from structured register data, never
-typed: the rights available follow from the Art. 6(1) basis (Art. 17(3)(b), 20(1), 21(1), 7(3)); the
+typed: the rights available follow from the Art. 6(1) basis (Art. 17(3)(b), 20(1), 21(1), 7(3)), as
+``privacy_registry.law`` gives them (the notice reads the same rules); the
 "special category?" answer from the data categories' flags; third countries from Transfer.destination (or,
 where the organisation does not name the country, the destination as it states it);
 the processor contract from Vendor.dpa_*; safeguards from Transfer.mechanism / derogation and the
@@ -34,6 +35,7 @@ from django.utils.functional import Promise
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
+from .. import law
 from ..models import (
     Article9Condition,
     LegalBasis,
@@ -301,34 +303,18 @@ def lia_link(row: Row) -> str:
 
 
 def _is_consent(p: PurposeItem) -> bool:
-    return p.legal_basis == LegalBasis.CONSENT or p.article9_condition == Article9Condition.EXPLICIT_CONSENT
+    return law.is_consent(basis=p.legal_basis, article9=p.article9_condition)
 
 
 def derived_rights(p: PurposeItem, activity: ActivityItem) -> list[str]:
-    """The rights (StatedRight.Right values) the law attaches to the purpose's basis.
-
-    Access, rectification, restriction and complaint always; erasure unless the basis is a legal obligation or
-    a public task (Art. 17(3)(b)); portability only for consent or contract with automated processing
-    (Art. 20(1)); objection for public task and legitimate interests (Art. 21(1)); withdrawal for consent
-    (Art. 7(3)); the Art. 22 safeguards where decisions are automated. Empty when no basis is recorded."""
-    R = StatedRight.Right
-    basis = p.legal_basis
-    if not basis:
-        return []
-    rights = [R.ACCESS, R.RECTIFICATION]
-    if basis not in {LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK}:
-        rights.append(R.ERASURE)
-    rights.append(R.RESTRICTION)
-    if basis in {LegalBasis.CONSENT, LegalBasis.CONTRACT} and activity.processed_by_automated_means:
-        rights.append(R.PORTABILITY)
-    if basis in {LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTERESTS}:
-        rights.append(R.OBJECTION)
-    if _is_consent(p):
-        rights.append(R.WITHDRAW_CONSENT)
-    if activity.automated_decision_making:
-        rights.append(R.AUTOMATED_DECISIONS)
-    rights.append(R.COMPLAINT)
-    return [str(r) for r in rights]
+    """The rights (StatedRight.Right values) the law attaches to the purpose's basis, as ``privacy_registry.law``
+    gives them (the notice reads the same rules): empty when no basis is recorded."""
+    return law.rights_given(
+        basis=p.legal_basis, article9=p.article9_condition,
+        direct_marketing=getattr(p, "direct_marketing", False),
+        automated_means=activity.processed_by_automated_means,
+        automated_decisions=activity.automated_decision_making is True,
+    )
 
 
 def rights_for(p: PurposeItem, activity: ActivityItem, organisation: Party | None = None) -> list[str]:
