@@ -67,7 +67,7 @@ from privacy_registry.models import (
 from privacy_registry.translated import text_in
 from retention.models import RetentionRule
 
-from .models import ConsentPurpose, Cookie
+from .selectors import notice_consent_purposes, notice_cookies
 
 LANGUAGES = ("en", "sv", "da")
 NOT_STATED_VALUES = frozenset({"", "not_stated"})
@@ -257,7 +257,7 @@ def request_path(organisation: Organisation) -> str:
 
 
 def _offers_request_page() -> bool:
-    return getattr(settings, "NOTICE_OFFERS_REQUEST_PAGE", True)
+    return settings.NOTICE_OFFERS_REQUEST_PAGE
 
 
 def _country(country: Country) -> Said:
@@ -810,7 +810,7 @@ def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity],
             details = _details(w, stated["withdraw_consent"])
             if details:
                 w.add("p", details.text, details)
-        for purpose in sorted(ConsentPurpose.objects.filter(organisation=org, active=True),
+        for purpose in sorted(notice_consent_purposes(organisation=org, language=w.language),
                               key=lambda purpose: purpose.name.casefold()):
             consent_name = w.read(purpose, "name")
             w.add("li", consent_name.text, consent_name)
@@ -827,7 +827,7 @@ def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity],
 
 
 def _cookies(w: _Writer, org: Organisation) -> None:
-    cookies = list(Cookie.objects.filter(organisation=org).select_related("vendor").order_by("category", "name"))
+    cookies = list(notice_cookies(organisation=org, language=w.language))
     if not cookies:
         return
     w.add("h2", _("Cookies and similar technologies"), HEADING)
