@@ -193,6 +193,9 @@ if AXES_FAILURE_LIMIT < 1:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("da", _("Danish"))]
+# What an Art. 30 export may be written in: the site's languages and French (the CNIL template is French, and an
+# auditor may want any template in French). Only the exports speak French; the public pages keep LANGUAGES.
+EXPORT_LANGUAGES = [*LANGUAGES, ("fr", _("French"))]
 # Register texts (privacy_registry.translated): a column per language; a text not yet translated reads in English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "sv", "da")
