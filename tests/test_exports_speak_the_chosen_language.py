@@ -242,7 +242,8 @@ def test_messages_awaiting_translation_are_messages_not_yet_translated():
             assert not catalogue.get(message), f"{message!r} is translated in {language}: remove it from the list"
 
 
-def _english_left(register: Register, *, fmt: str, template: str, language: str) -> tuple[str, list[str]]:
+def _english_left(register: Register, *, fmt: str, template: str, language: str) -> tuple[str, str, list[str]]:
+    """(the English export, the export in `language`, the English fixed wording left in the latter)."""
     english = _english_text(register, fmt=fmt, template=template)
     translated = _export_text(register, fmt=fmt, template=template, language=language)
     own = _register_texts(language)
@@ -252,7 +253,7 @@ def _english_left(register: Register, *, fmt: str, template: str, language: str)
     ]
     assert len(shown) > 20, "the English export shows its fixed wording"
     left = [t for t in shown if _contains(translated, t, fmt) and t not in AWAITING_TRANSLATION[language]]
-    return translated, sorted(left)
+    return english, translated, sorted(left)
 
 
 def _read_in(language: str, model, lookup: dict, field: str) -> str:
@@ -269,9 +270,10 @@ def test_swedish_and_danish_exports_leave_no_english_label_and_read_the_register
 ):
     column = {"sv": 0, "da": 1}[language]
     for template in TEMPLATES_FOR[language]:
-        translated, english_left = _english_left(register, fmt=fmt, template=template, language=language)
+        english_export, translated, english_left = _english_left(
+            register, fmt=fmt, template=template, language=language
+        )
         assert english_left == [], f"{template}: English fixed wording in the {language} export"
-        english_export = _english_text(register, fmt=fmt, template=template)
         printed = [t for t in TRANSLATED_TEXTS if _contains(english_export, t[3], fmt)]
         assert len(printed) >= 8, f"{template} prints the register's texts"
         for model, lookup, field, english, *versions in printed:
@@ -306,13 +308,14 @@ FRENCH = {
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_french_exports_have_french_headings_and_values_and_the_registers_texts_as_configured(register, fmt):
     for template in TEMPLATES_FOR["fr"]:
-        translated, english_left = _english_left(register, fmt=fmt, template=template, language="fr")
+        english_export, translated, english_left = _english_left(
+            register, fmt=fmt, template=template, language="fr"
+        )
         assert english_left == [], f"{template}: English fixed wording in the French export"
         headings, values = FRENCH[template]
         for text in [*headings, *values]:
             assert _contains(translated, text, fmt), f"{template}: {text!r} missing"
         # No French register texts: each reads as modeltranslation falls back from French.
-        english_export = _english_text(register, fmt=fmt, template=template)
         printed = [t for t in TRANSLATED_TEXTS if _contains(english_export, t[3], fmt)]
         assert len(printed) >= 8, f"{template} prints the register's texts"
         for model, lookup, field, *_versions in printed:
