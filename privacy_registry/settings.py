@@ -193,6 +193,9 @@ if AXES_FAILURE_LIMIT < 1:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("da", _("Danish"))]
+# What an Art. 30 export may be written in: the site's languages and French (the CNIL template is French, and an
+# auditor may want any template in French). Only the exports speak French; the public pages keep LANGUAGES.
+EXPORT_LANGUAGES = [*LANGUAGES, ("fr", _("French"))]
 # Register texts (privacy_registry.translated): a column per language. A text not yet translated reads in English,
 # else in the language it is written in: an organisation may write its register in Swedish or Danish only
 # (Organisation.primary_language), and its texts never read empty in another language.

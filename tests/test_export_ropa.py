@@ -22,8 +22,7 @@ from pypdf import PdfReader
 from privacy_registry import exports, selectors
 from privacy_registry import models as m
 from privacy_registry.demo import loaders as demo_loaders
-from privacy_registry.exports.document import render_document
-from privacy_registry.exports.record import build_record
+from privacy_registry.exports.document import build_document
 from privacy_registry.exports.templates import ART30, TEMPLATES
 from tests import factories as f
 from tests.conftest import _staff_client
@@ -54,8 +53,7 @@ def _export(slug: str = "nordlys", fmt: str = "xlsx", template: str = "art30", *
 
 
 def _document(template: str, slug: str = "nordlys"):
-    record = build_record(organisation=_organisation(slug))
-    return render_document(template=TEMPLATES[template], record=record, language="en")
+    return build_document(organisation=_organisation(slug), template=TEMPLATES[template], language="en")
 
 
 def _text(value) -> str:

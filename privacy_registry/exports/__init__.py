@@ -1,11 +1,13 @@
 """Exports of the Art. 30 record of processing activities: XLSX, CSV, JSON and PDF, in the shape of the
 bare article or of a supervisory authority's template (ICO, DPC, CNIL).
 
-    record = build_record(organisation=org)             # plain data, fixed number of queries
-    document = render_document(template=ICO, record=record)
+    document = build_document(organisation=org, template=ICO, language="da")
+        # = build_record(organisation=org) (plain data, fixed number of queries) and render_document(...),
+        #   both inside translation.override("da"): register texts, labels and headers all in Danish
     xlsx.render(document)                                 # bytes
 
-`export_record()` does all three and names the file. Exports only read: nothing is written to the database.
+`export_record()` does it all and names the file. Exports only read: nothing is written to the database.
+Languages: settings.EXPORT_LANGUAGES (the site's languages and French).
 """
 from __future__ import annotations
 
@@ -17,9 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organisation
 from . import csv, json, pdf, xlsx
-from .document import Document, render_document
+from .document import Document, build_document, export_language, render_document
 from .record import build_record
 from .templates import TEMPLATES
+
+__all__ = [
+    "DEFAULT_FORMAT", "DEFAULT_TEMPLATE", "FORMATS", "TEMPLATES", "Document", "ExportFile", "Format", "build_document",
+    "build_record", "export_filename", "export_language", "export_record", "render_document",
+]
 
 
 @dataclass(frozen=True)
@@ -64,12 +71,14 @@ def export_record(
     language: str | None = None,
     include_retired: bool = False,
 ) -> ExportFile:
-    """The organisation's Art. 30 record as one file. Raises KeyError for an unknown format or template."""
+    """The organisation's Art. 30 record as one file, wholly in `language` (see `build_document`). Raises KeyError
+    for an unknown format or template."""
     file_format, chosen = FORMATS[fmt], TEMPLATES[template]
-    record = build_record(organisation=organisation, include_retired=include_retired)
-    document = render_document(template=chosen, record=record, language=language)
+    document = build_document(
+        organisation=organisation, template=chosen, language=language, include_retired=include_retired,
+    )
     return ExportFile(
-        filename=export_filename(organisation=organisation, template=template, fmt=fmt, day=record.date),
+        filename=export_filename(organisation=organisation, template=template, fmt=fmt, day=document.record.date),
         content_type=file_format.content_type,
         content=file_format.render(document),
     )

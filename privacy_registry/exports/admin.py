@@ -38,8 +38,9 @@ class RopaExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=_format_choices, initial=DEFAULT_FORMAT)
     template = forms.ChoiceField(label=_("Template"), choices=_template_choices, initial=DEFAULT_TEMPLATE)
     language = forms.ChoiceField(
-        label=_("Language"), choices=lambda: list(settings.LANGUAGES), required=False,
-        help_text=_("Of headers and labels. The CNIL template is in French."),
+        label=_("Language"), choices=lambda: list(settings.EXPORT_LANGUAGES), required=False,
+        help_text=_("Of the whole record: headers, labels and the register's own texts where they are translated. "
+                    "The CNIL template is in French."),
     )
     include_retired = forms.BooleanField(label=_("Include retired activities"), required=False)
 

@@ -15,7 +15,7 @@ from .document import Document
 
 def record_column(document: Document) -> str:
     with translation.override(document.language):
-        return "Registre" if document.template.language == "fr" else _("Record")
+        return _("Record")
 
 
 def render(document: Document) -> bytes:

@@ -200,11 +200,7 @@ def render(document: Document) -> bytes:
             Spacer(1, 8 * mm),
             _p(document.template.basis and str(document.template.basis), styles["small"]),
         ]
-        listing_title = (
-            "Activités de traitement du registre" if document.template.language == "fr"
-            else _("Processing activities in this record")
-        )
-        story += [PageBreak(), _p(listing_title, styles["h1"])]
+        story += [PageBreak(), _p(_("Processing activities in this record"), styles["h1"])]
         story.append(_listing(document.sheets, styles, width))
         for sheet in document.sheets:
             story += _sheet_story(sheet, styles, width)

@@ -439,6 +439,7 @@ class RegisterRecord:
     generated_at: datetime
     activities: tuple[ActivityItem, ...]
     include_retired: bool = False
+    language: str = ""  # the language the record was built in: its texts and labels are in it
 
     @property
     def date(self) -> date:
@@ -510,7 +511,7 @@ def _right(right) -> RightItem:
 
 
 def _office(office) -> str:
-    where = ", ".join(p for p in (office.city, office.region, office.country.name if office.country else "") if p)
+    where = ", ".join(p for p in (office.city, office.region, office.country.local_name if office.country else "") if p)
     name = office.name + (" " + gettext("(headquarters)") if office.is_headquarters else "")
     return f"{name}: {where}" if where else name
 
@@ -522,7 +523,7 @@ def _party(org: Organisation, *, full: bool = True) -> Party:
     role_labels = _labels(Organisation, "role", translation.get_language())
     return Party(
         name=org.name, trading_name=org.trading_name, registration_number=org.registration_number,
-        postal_address=org.postal_address, country=country.name if country else "",
+        postal_address=org.postal_address, country=country.local_name if country else "",
         country_code=country.code if country else "", is_eea=country.is_eea if country else None,
         email=org.email, phone=org.phone, website=org.website, role=org.role,
         role_label=_label(org, "role"), lead_authority=org.lead_authority,
@@ -543,7 +544,7 @@ def _vendor(vendor: Vendor | None) -> VendorRef | None:
         return None
     return VendorRef(
         name=vendor.name, legal_name=vendor.legal_name, role=vendor.role, role_label=_label(vendor, "role"),
-        country=vendor.country.name if vendor.country else "", is_processor=vendor.is_processor,
+        country=vendor.country.local_name if vendor.country else "", is_processor=vendor.is_processor,
         has_dpa=vendor.has_dpa, dpa_signed_on=vendor.dpa_signed_on, dpa_url=vendor.dpa_url,
         dpa_document=_file_name(vendor.dpa_document), dpf_certified=vendor.dpf_certified,
         engaged_by=vendor.engaged_by.name if vendor.engaged_by else "", dpa_in_place=vendor.dpa_in_place,
@@ -557,7 +558,7 @@ def _recipient(recipient: Recipient) -> RecipientItem:
         kind=recipient.kind, kind_label=_label(recipient, "kind"),
         name=recipient.vendor.name if recipient.vendor else recipient.description,
         description=recipient.description,
-        country=recipient.country.name if recipient.country else "",
+        country=recipient.country.local_name if recipient.country else "",
         country_code=recipient.country.code if recipient.country else "",
         country_is_eea=recipient.country.is_eea if recipient.country else None,
         vendor=_vendor(recipient.vendor),
@@ -568,7 +569,8 @@ def _recipient(recipient: Recipient) -> RecipientItem:
 def _transfer(transfer: Transfer) -> TransferItem:
     destination = transfer.destination
     return TransferItem(
-        destination=destination.name if destination else "", destination_code=destination.code if destination else "",
+        destination=destination.local_name if destination else "",
+        destination_code=destination.code if destination else "",
         destination_description=transfer.destination_description,
         destination_has_adequacy=destination.has_adequacy if destination else False,
         destination_needs_safeguard=transfer.needs_safeguard,
@@ -591,7 +593,8 @@ def _transfer(transfer: Transfer) -> TransferItem:
 def _receiving_entity(transfer: Transfer) -> str:
     office, entity = transfer.receiving_office, transfer.receiving_organisation
     if office is not None:
-        return f"{office.organisation.name}, {office.name}" + (f" ({office.country.name})" if office.country else "")
+        where = f" ({office.country.local_name})" if office.country else ""
+        return f"{office.organisation.name}, {office.name}{where}"
     return entity.name if entity is not None else ""
 
 
@@ -614,10 +617,14 @@ def _purpose(purpose) -> PurposeItem:
 
 
 def _transfer_order(transfer: Transfer) -> tuple:
-    """By country name, then in the order entered; a destination not named last. Databases disagree on where
-    NULL sorts and need not keep ties in any order: a record must read the same on each."""
+    """By country name (in the record's language), then in the order entered; a destination not named last.
+    Databases disagree on where NULL sorts and need not keep ties in any order: a record must read the same on each."""
     destination = transfer.destination
-    return (destination is None, destination.name if destination else "", transfer.pk)
+    return (destination is None, destination.local_name if destination else "", transfer.pk)
+
+
+def _by_local_name(countries) -> list:
+    return sorted(countries, key=lambda c: (c.local_name, c.code))
 
 
 def _measure_order(measure: SecurityMeasure) -> tuple:
@@ -665,8 +672,8 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
         systems=tuple(
             SystemItem(
                 name=s.name, kind_label=_label(s, "kind"), vendor=_vendor(s.vendor),
-                hosting_countries=tuple(c.name for c in sorted(s.hosting_countries.all(), key=lambda c: c.name)),
-                hosting_codes=tuple(c.code for c in sorted(s.hosting_countries.all(), key=lambda c: c.name)),
+                hosting_countries=tuple(c.local_name for c in _by_local_name(s.hosting_countries.all())),
+                hosting_codes=tuple(c.code for c in _by_local_name(s.hosting_countries.all())),
             )
             for s in activity.systems.all()
         ),
@@ -697,7 +704,9 @@ def _activity(activity: ProcessingActivity, annotations: Mapping[str, tuple[str,
 def build_record(
     *, organisation: Organisation, include_retired: bool = False, now: datetime | None = None
 ) -> RegisterRecord:
-    """The organisation's Art. 30 record as plain data.
+    """The organisation's Art. 30 record as plain data, in the active language: register texts read in it (where
+    translated) and every choice label is translated in it. Build it inside the export's language
+    (`document.build_document` does).
 
     Pass an organisation from `selectors.organisations_for_record()` to keep its cover page free of extra
     queries. Runs a fixed number of queries: one per prefetched relation plus one per registered annotator."""
@@ -713,4 +722,5 @@ def build_record(
         generated_at=now or timezone.now(),
         activities=items,
         include_retired=include_retired,
+        language=translation.get_language() or "",
     )

@@ -428,7 +428,8 @@ def recipients(row: Row, phrases: Phrases = EN, kinds: set[str] | None = None) -
 def processor_contracts(row: Row) -> str:
     """The contract of every processor; vendors whose role is not stated are named as such, never as processors."""
     processors, unstated = row.activity.processors(), row.activity.role_not_stated()
-    lines = [f"{v.name}: {v.contract() or _('no contract on file')}" for v in processors]
+    no_contract = str(_("no contract on file"))  # outside the f-string, where makemessages finds it
+    lines = [f"{v.name}: {v.contract() or no_contract}" for v in processors]
     if unstated:
         lines.append(str(_("Role not stated (not recorded as processors): %(names)s") % {
             "names": _join(v.display_name + (f" – {v.contract()}" if v.contract() else "") for v in unstated),

@@ -76,8 +76,7 @@ def render(document: Document) -> bytes:
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
     with translation.override(document.language):
-        cover_title = _("Cover") if not document.template.language else "Couverture"
-        cover = workbook.create_sheet(sheet_title(cover_title, taken))
+        cover = workbook.create_sheet(sheet_title(_("Cover"), taken))
         cover.column_dimensions["A"].width = 40
         cover.column_dimensions["B"].width = 90
         cover.append([_cell(cover, document.title, font=TITLE_FONT)])

@@ -23,8 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--template", default=exports.DEFAULT_TEMPLATE, choices=list(TEMPLATES))
         parser.add_argument("--output", required=True, help="Path of the file to write.")
         parser.add_argument(
-            "--language", choices=[code for code, _ in settings.LANGUAGES],
-            help="Language of headers and labels (default: the site language). The CNIL template is in French.",
+            "--language", choices=[code for code, _ in settings.EXPORT_LANGUAGES],
+            help="Language of the whole record: headers, labels and the register's own texts where they are "
+                 "translated (default: the site language). The CNIL template is in French.",
         )
         parser.add_argument(
             "--include-retired", action="store_true", help="Also list retired activities (left out by default).",
