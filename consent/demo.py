@@ -4,8 +4,10 @@ Design note:
 - The cookie tables are the seed policies' own: Antura's table (service, cookies, purpose, retention), Antara's
   session and permanent cookies and its unique identifier, Avara's form-filling cookies. The policies give no
   category per cookie: each is put in the category its stated purpose belongs to (statistics for analytics,
-  marketing for advertising, preferences for remembered settings, necessary for the tag manager that loads the
-  others), and a retention the policy does not state is left empty, which the notice says as "not stated".
+  marketing for advertising, preferences for remembered settings). The tag manager's category is "not stated"
+  (no policy calls any cookie necessary, so none is exempt from consent), and so is every cookie's first or third
+  party: no policy says which. A retention the policy does not state is left empty, which the notice says as
+  "not stated".
 - Consent purposes: one per cookie category a policy asks consent for, linked to the register purposes the
   policy bases on that consent; every other register purpose with basis Art. 6(1)(a) gets one purpose per
   activity, so the register check CON001 has nothing to report for the demo.
@@ -38,7 +40,7 @@ from .models import ConsentPurpose, ConsentSettings, Cookie, CookieCategory, Not
 
 REASON = "demo data"
 C = CookieCategory
-THIRD, FIRST = Cookie.Party.THIRD, Cookie.Party.FIRST
+PARTY_NOT_STATED = Cookie.Party.NOT_STATED
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class CookieSeed:
     category: str
     purpose: str
     retention: str = ""
-    party: str = FIRST
+    party: str = PARTY_NOT_STATED
     vendor: str | None = None
 
 
@@ -62,22 +64,22 @@ class CookiePurposeSeed:
 
 
 COOKIES: tuple[CookieSeed, ...] = (
-    CookieSeed("antura", "Tag management script, container ID and tag configuration", C.NECESSARY,
+    CookieSeed("antura", "Tag management script, container ID and tag configuration", C.NOT_STATED,
                "Used to manage, load and control tags on the website, such as Google Analytics, Google Ads and Leadoo. "
                "Tags should be activated based on the visitor's consent choices.",
-               "Google Tag Manager does not normally set its own cookies for website visitors.", THIRD,
+               "Google Tag Manager does not normally set its own cookies for website visitors.", PARTY_NOT_STATED,
                "Google Tag Manager"),
     CookieSeed("antura", "_ga, _ga_<container-id> and related Google Analytics cookies", C.STATISTICS,
                "Statistics, analysis of website usage and measurement of visits and events",
-               "Configurable from immediate deletion up to 25 months; the GA4 setting is to be verified.", THIRD,
+               "Configurable from immediate deletion up to 25 months; the GA4 setting is to be verified.", PARTY_NOT_STATED,
                "Google Analytics"),
     CookieSeed("antura", "IDE, NID, AID, FPAU, FPGCL* (Google Ads and DoubleClick)", C.MARKETING,
                "Conversion measurement, campaign follow-up, advertising and measurement of advertising effectiveness",
-               "Varies by cookie; Google states periods such as 90 days, 6 months and 13 months in the EEA/UK.", THIRD,
+               "Varies by cookie; Google states periods such as 90 days, 6 months and 13 months in the EEA/UK.", PARTY_NOT_STATED,
                "Google Ads"),
     CookieSeed("antura", "Leadoo: browser memory, local storage, session storage, eTags", C.STATISTICS,
                "Visitor tracking, conversion analysis and company identification, only with consent to statistics",
-               "By default up to 5 years; Antura can adjust it and data may be deleted earlier.", THIRD, "Leadoo"),
+               "By default up to 5 years; Antura can adjust it and data may be deleted earlier.", PARTY_NOT_STATED, "Leadoo"),
     CookieSeed("antara", "Session cookies", C.PREFERENCES,
                "Know the customer's preferences during a visit, minimise download times and save server processes",
                "Until the browser is closed"),

@@ -3,6 +3,7 @@ from .models import (
     CorporateGroup,
     DataSource,
     DataSubjectCategory,
+    NoticeStatement,
     Organisation,
     PersonalDataCategory,
     ProcessingActivity,
@@ -28,3 +29,4 @@ translated(Purpose, ("description", "legal_basis_as_stated", "legal_basis_detail
 translated(DataSource, ("description",))
 translated(Recipient, ("description",), m2m_fields=["data_categories"])
 translated(Transfer, ("destination_description",))
+translated(NoticeStatement, ("text",))
