@@ -884,7 +884,11 @@ class Recipient(models.Model):
     activity = models.ForeignKey(
         ProcessingActivity, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("processing activity")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOT_STATED)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.NOT_STATED,
+        help_text=_("As the organisation states it; 'not stated' until it does. An independent controller only "
+                    "where its notice says the recipient decides its own use of the data."),
+    )
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="recipient_of", verbose_name=_("vendor")
     )
