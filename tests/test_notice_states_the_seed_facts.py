@@ -1,9 +1,10 @@
 """The generated notice of each demo organisation says what its seed policy states, and claims nothing it does not.
 
 The facts (``tests/seed_facts``) were written from the seeds line by line. The demo is loaded once for the module
-(by the first test, in its rolled-back transaction); each organisation's notice is rendered in every language of the product, and every fact
-is checked in each: names and numbers as they are, worded claims through their translated label. A fact marked
-``pending`` is one the notice gets wrong until the notice rewrite is merged: it is a strict xfail, so it flips.
+(by the first test, in its rolled-back transaction); each organisation's notice is rendered in every language of
+the product, and every fact is checked in each: names and numbers as they are, worded claims through their
+translated label. A fact marked ``pending`` is one the notice gets wrong until the notice rewrite is merged: it is
+a strict xfail, so it flips.
 """
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ def test_a_ceiling_says_up_to_and_the_erasure():
 
 
 def test_a_fixed_term_says_no_up_to():
-    assert _words(period_amount=2, trigger=T.LAST_CONTACT) == "2 years after you were last in contact with us, then erased"
+    words = _words(period_amount=2, trigger=T.LAST_CONTACT)
+    assert words == "2 years after you were last in contact with us, then erased"
 
 
 def test_erase_or_anonymise_is_said_without_the_admin_label():
