@@ -44,3 +44,25 @@ def test_the_demo_holds_the_statements_its_seeds_make():
     count = NoticeStatement.history.count()
     call_command("load_demo", stdout=io.StringIO())
     assert NoticeStatement.history.count() == count  # a second load writes nothing
+
+
+def test_the_dpo_adds_a_statement_in_swedish_on_the_organisation_page(dpo_client):
+    from django.urls import reverse
+
+    from tests.test_permission_matrix import change_form_post_data
+
+    org = OrganisationFactory()
+    url = reverse("admin:privacy_registry_organisation_change", args=[org.pk])
+    page = dpo_client.get(url)
+    prefix = next(inline.formset.prefix for inline in page.context["inline_admin_formsets"]
+                  if inline.formset.model is NoticeStatement)
+    data = change_form_post_data(page)
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-topic": NoticeStatement.Topic.NOT_DONE,
+                 f"{prefix}-0-order": "0", f"{prefix}-0-text_sv": "Vi säljer inga uppgifter.",
+                 f"{prefix}-0-organisation": str(org.pk)})
+
+    response = dpo_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    statement = NoticeStatement.objects.get(organisation=org)
+    assert statement.text_sv == "Vi säljer inga uppgifter." and not statement.text_en
