@@ -3,12 +3,15 @@
 Design note:
 - The cookie tables are the seed policies' own: Antura's table (service, cookies, purpose, retention), Antara's
   session and permanent cookies and its unique identifier, Avara's form-filling cookies. The policies give no
-  category per cookie: each is put in the category its stated purpose belongs to (statistics for analytics,
-  marketing for advertising, preferences for remembered settings, necessary for the tag manager that loads the
-  others), and a retention the policy does not state is left empty, which the notice says as "not stated".
-- Consent purposes: one per cookie category a policy asks consent for, linked to the register purposes the
-  policy bases on that consent; every other register purpose with basis Art. 6(1)(a) gets one purpose per
-  activity, so the register check CON001 has nothing to report for the demo.
+  category per cookie. Antura's table gives each service a purpose its banner asks consent for by category
+  (statistics, marketing), so those are kept; its tag manager's category is "not stated". Antara and Avara give
+  purposes only and ask one consent for all cookies: their cookies are "not stated", under one consent purpose of
+  that category. No policy calls a cookie necessary, so none is exempt from consent (a "not stated" cookie needs
+  it), and no policy says which party sets a cookie: every party is "not stated". A retention the policy does not
+  state is left empty, which the notice says as "not stated".
+- Consent purposes: one per cookie category a policy asks consent for ("not stated" counts as one), linked to the
+  register purposes the policy bases on that consent; every other register purpose with basis Art. 6(1)(a) gets
+  one purpose per activity, so the register check CON001 has nothing to report for the demo.
 - Idempotent, and adds only what is missing (``privacy_registry.demo.ensure``): purposes are found by
   (organisation, key), cookies by (organisation, name), and created when missing, never rewritten (a DPO's change
   to a demo purpose, its wording or its register purposes, or to a cookie stands). Register rows that another
@@ -38,7 +41,7 @@ from .models import ConsentPurpose, ConsentSettings, Cookie, CookieCategory, Not
 
 REASON = "demo data"
 C = CookieCategory
-THIRD, FIRST = Cookie.Party.THIRD, Cookie.Party.FIRST
+PARTY_NOT_STATED = Cookie.Party.NOT_STATED
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class CookieSeed:
     category: str
     purpose: str
     retention: str = ""
-    party: str = FIRST
+    party: str = PARTY_NOT_STATED
     vendor: str | None = None
 
 
@@ -62,31 +65,33 @@ class CookiePurposeSeed:
 
 
 COOKIES: tuple[CookieSeed, ...] = (
-    CookieSeed("antura", "Tag management script, container ID and tag configuration", C.NECESSARY,
+    CookieSeed("antura", "Tag management script, container ID and tag configuration", C.NOT_STATED,
                "Used to manage, load and control tags on the website, such as Google Analytics, Google Ads and Leadoo. "
                "Tags should be activated based on the visitor's consent choices.",
-               "Google Tag Manager does not normally set its own cookies for website visitors.", THIRD,
-               "Google Tag Manager"),
+               "Google Tag Manager does not normally set its own cookies for website visitors.",
+               vendor="Google Tag Manager"),
     CookieSeed("antura", "_ga, _ga_<container-id> and related Google Analytics cookies", C.STATISTICS,
                "Statistics, analysis of website usage and measurement of visits and events",
-               "Configurable from immediate deletion up to 25 months; the GA4 setting is to be verified.", THIRD,
-               "Google Analytics"),
+               "Configurable from immediate deletion up to 25 months; the GA4 setting is to be verified.",
+               vendor="Google Analytics"),
     CookieSeed("antura", "IDE, NID, AID, FPAU, FPGCL* (Google Ads and DoubleClick)", C.MARKETING,
                "Conversion measurement, campaign follow-up, advertising and measurement of advertising effectiveness",
-               "Varies by cookie; Google states periods such as 90 days, 6 months and 13 months in the EEA/UK.", THIRD,
-               "Google Ads"),
+               "Varies by cookie; Google states periods such as 90 days, 6 months and 13 months in the EEA/UK.",
+               vendor="Google Ads"),
     CookieSeed("antura", "Leadoo: browser memory, local storage, session storage, eTags", C.STATISTICS,
                "Visitor tracking, conversion analysis and company identification, only with consent to statistics",
-               "By default up to 5 years; Antura can adjust it and data may be deleted earlier.", THIRD, "Leadoo"),
-    CookieSeed("antara", "Session cookies", C.PREFERENCES,
+               "By default up to 5 years; Antura can adjust it and data may be deleted earlier.",
+               vendor="Leadoo"),
+    # Antara and Avara give their cookies purposes but no category, and ask one consent for all of them.
+    CookieSeed("antara", "Session cookies", C.NOT_STATED,
                "Know the customer's preferences during a visit, minimise download times and save server processes",
                "Until the browser is closed"),
-    CookieSeed("antara", "Permanent cookies", C.PREFERENCES,
+    CookieSeed("antara", "Permanent cookies", C.NOT_STATED,
                "Store, for example, whether the customer wants their password remembered",
                "A long period (not stated precisely)"),
-    CookieSeed("antara", "Unique customer identifier", C.STATISTICS,
+    CookieSeed("antara", "Unique customer identifier", C.NOT_STATED,
                "Collect information on how customers access the website"),
-    CookieSeed("avara", "Form-filling cookies", C.PREFERENCES,
+    CookieSeed("avara", "Form-filling cookies", C.NOT_STATED,
                "Save visitors from filling in fields each time they visit the website"),
 )
 
@@ -101,14 +106,13 @@ COOKIE_PURPOSES: tuple[CookiePurposeSeed, ...] = (
                       "show relevant advertisements.",
                       ("Measure marketing effectiveness and follow up campaigns and conversions",
                        "Show relevant advertisements and measure their results")),
-    CookiePurposeSeed("antara", C.PREFERENCES, "Preference cookies",
-                      "I agree that Antara stores session and permanent cookies to remember my preferences.",
+    CookiePurposeSeed("antara", C.NOT_STATED, "Cookies",
+                      "I agree that Antara stores session and permanent cookies to remember my preferences, and a "
+                      "unique identifier to see how I access the website.",
                       ("Remember preferences during a visit and cut download times and server load",
-                       "Remember choices such as keeping the password between visits")),
-    CookiePurposeSeed("antara", C.STATISTICS, "Statistics cookies",
-                      "I agree that Antara uses a unique identifier to see how I access the website.",
-                      ("See how customers access the website through a unique identifier",)),
-    CookiePurposeSeed("avara", C.PREFERENCES, "Preference cookies",
+                       "Remember choices such as keeping the password between visits",
+                       "See how customers access the website through a unique identifier")),
+    CookiePurposeSeed("avara", C.NOT_STATED, "Cookies",
                       "I agree that Avara stores cookies so that I need not fill in fields each time.",
                       ("Remember form entries so visitors need not fill them in each time (cookies)",)),
 )

@@ -36,6 +36,9 @@ def wording_digest(text: str) -> str:
 
 
 class CookieCategory(models.TextChoices):
+    # A cookie whose policy gives it no category needs consent like any other that is not necessary: only a
+    # cookie the organisation calls necessary is exempt (ePrivacy Art. 5(3)), so "not stated" is never read as it.
+    NOT_STATED = "not_stated", _("Not stated")
     NECESSARY = "necessary", _("Necessary")
     PREFERENCES = "preferences", _("Preferences")
     STATISTICS = "statistics", _("Statistics")
@@ -298,6 +301,7 @@ class Cookie(ShownInLanguages, models.Model):
     some markets' sites only: ``languages``."""
 
     class Party(models.TextChoices):
+        NOT_STATED = "not_stated", _("Not stated")
         FIRST = "first", _("First party")
         THIRD = "third", _("Third party")
 
@@ -311,10 +315,16 @@ class Cookie(ShownInLanguages, models.Model):
     system = models.ForeignKey(
         System, on_delete=models.PROTECT, null=True, blank=True, related_name="cookies", verbose_name=_("system"),
     )
-    category = models.CharField(_("category"), max_length=20, choices=CookieCategory.choices)
+    category = models.CharField(
+        _("category"), max_length=20, choices=CookieCategory.choices, default=CookieCategory.NOT_STATED,
+        help_text=_("As the cookie policy states it. 'Not stated' needs consent: only 'necessary' is exempt."),
+    )
     purpose = models.TextField(_("purpose"))
     retention = models.CharField(_("retention, as stated"), max_length=300, blank=True)
-    party = models.CharField(_("first or third party"), max_length=10, choices=Party.choices, default=Party.FIRST)
+    party = models.CharField(
+        _("first or third party"), max_length=10, choices=Party.choices, default=Party.NOT_STATED,
+        help_text=_("As the cookie policy states it; 'not stated' until it does."),
+    )
     # history: registered in translation.py, after the translated fields (simple-history's documented way
     # with django-modeltranslation), so the history rows keep every language.
 
@@ -326,3 +336,8 @@ class Cookie(ShownInLanguages, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_consent(self) -> bool:
+        """Only a cookie stated to be necessary is set without consent; one whose category is not stated needs it."""
+        return self.category != CookieCategory.NECESSARY

@@ -31,6 +31,7 @@ from .models import (
     DataSource,
     DataSubjectCategory,
     Incident,
+    NoticeStatement,
     Office,
     Organisation,
     PersonalDataCategory,
@@ -228,6 +229,12 @@ class StatedRightInline(RegisterInlineMixin, TranslationStackedInline):
     )
 
 
+class NoticeStatementInline(RegisterInlineMixin, TranslationStackedInline):
+    model = NoticeStatement
+    extra = 0
+    fields = (("topic", "order"), "text")
+
+
 class OrganisationForm(forms.ModelForm):
     other_roles = forms.MultipleChoiceField(
         label=_("also acts as"), choices=Organisation.Role.choices, required=False,
@@ -262,7 +269,7 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
     search_fields = ("name", "trading_name", "registration_number", "slug")
     autocomplete_fields = ("country", "parent", "representative", "group")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [PrivacyContactInline, OfficeInline, StatedRightInline]
+    inlines = [PrivacyContactInline, OfficeInline, StatedRightInline, NoticeStatementInline]
     fieldsets = (
         (None, {"fields": (
             "name", "slug", "trading_name", "role", "other_roles", "group", "parent", "primary_language",
@@ -429,10 +436,19 @@ class TransferInline(RegisterInlineMixin, TranslationStackedInline):
     autocomplete_fields = ("destination", "vendor", "receiving_organisation", "receiving_office")
 
 
+class StatedYesNoSelect(forms.NullBooleanSelect):
+    """Yes / No as the organisation states it, or "Not stated" (None), which is never read as "No"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", _("Not stated")), ("true", _("Yes")), ("false", _("No")))
+
+
 class ProcessingActivityForm(forms.ModelForm):
     class Meta:
         model = ProcessingActivity
         fields = "__all__"  # noqa: DJ007  (the admin narrows it to its fieldsets)
+        widgets = {"automated_decision_making": StatedYesNoSelect, "profiling": StatedYesNoSelect}
 
     def clean(self):
         cleaned = super().clean()

@@ -301,6 +301,45 @@ class StatedRight(models.Model):
         return f"{self.get_right_display()}: {self.get_offered_display()}"
 
 
+class NoticeStatement(models.Model):
+    """Something the organisation states about itself that no other field of the register holds, in its own
+    words (as the notice may repeat them): what it does not do ("we do not sell your data"), its security and
+    how it handles breaches in words, where the data is stored. Facts only, as stated; never a guess."""
+
+    class Topic(models.TextChoices):
+        NOT_DONE = "not_done", _("What is not done")
+        SECURITY = "security", _("Security, in words")
+        INCIDENTS = "incidents", _("How breaches are handled")
+        STORAGE = "storage", _("Where data is stored")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notice_statements", verbose_name=_("organisation")
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    # blank=True: a statement is written in the organisation's language, which may not be the product's default;
+    # clean() requires it in at least one language.
+    text = models.TextField(
+        _("statement"), blank=True,
+        help_text=_("As the organisation states it, e.g. 'We do not sell your personal data.'"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
+
+    class Meta:
+        ordering = ["organisation", "topic", "order", "id"]
+        verbose_name = _("statement for the notice")
+        verbose_name_plural = _("statements for the notice")
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()}: {(self.text or '')[:60]}"
+
+    def clean(self) -> None:
+        if not any(getattr(self, f"text_{code}", None) for code, _name in settings.LANGUAGES):
+            raise ValidationError({"text": _("Write the statement in at least one language.")})
+
+
 class Office(models.Model):
     """A place an organisation works from (country office, headquarters) that need not be a legal entity of its own."""
 
@@ -677,8 +716,15 @@ class ProcessingActivity(models.Model):
     )
     dpia_link = models.URLField(_("DPIA link"), blank=True)
     dpia_completed_on = models.DateField(_("DPIA completed on"), null=True, blank=True)
-    automated_decision_making = models.BooleanField(_("automated decision-making (Art. 22)"), default=False)
-    profiling = models.BooleanField(_("profiling"), default=False)
+    # None: the organisation does not say (never read as "no"); False: it states there is none; True: there is.
+    automated_decision_making = models.BooleanField(
+        _("automated decision-making (Art. 22)"), null=True, blank=True, default=None,
+        help_text=_("'Not stated' unless the organisation says whether it takes such decisions."),
+    )
+    profiling = models.BooleanField(
+        _("profiling"), null=True, blank=True, default=None,
+        help_text=_("'Not stated' unless the organisation says whether it profiles."),
+    )
     automated_logic = models.TextField(_("logic involved, significance and consequences"), blank=True)
     article22_exception = models.CharField(
         _("Art. 22(2) exception relied on"), max_length=1, choices=Article22Exception.choices, blank=True
@@ -827,10 +873,13 @@ class Recipient(models.Model):
     """A category of recipient (Art. 30(1)(d)): internal, processor, third party, authority."""
 
     class Kind(models.TextChoices):
+        # The default: a recipient's role is what the organisation says it is, and nothing until it says so.
+        NOT_STATED = "not_stated", _("Not stated")
         INTERNAL = "internal", _("Internal (staff, department)")
         GROUP = "group", _("Group company")
         PROCESSOR = "processor", _("Processor")
         SERVICE_PROVIDER = "service_provider", _("Service provider (role not stated)")
+        # Only where the organisation's notice says the recipient decides on its own use of the data.
         THIRD_PARTY = "third_party", _("Third party (independent controller)")
         AUTHORITY = "authority", _("Public authority")
         BUYER = "buyer", _("Acquirer in a business transfer")
@@ -839,7 +888,11 @@ class Recipient(models.Model):
     activity = models.ForeignKey(
         ProcessingActivity, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("processing activity")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.NOT_STATED,
+        help_text=_("As the organisation states it; 'not stated' until it does. An independent controller only "
+                    "where its notice says the recipient decides its own use of the data."),
+    )
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="recipient_of", verbose_name=_("vendor")
     )

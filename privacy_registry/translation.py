@@ -5,6 +5,7 @@ from .models import (
     CorporateGroup,
     DataSource,
     DataSubjectCategory,
+    NoticeStatement,
     Office,
     Organisation,
     PersonalDataCategory,
@@ -39,3 +40,4 @@ translated(Purpose, ("description", "legal_basis_as_stated", "legal_basis_detail
 translated(DataSource, ("description",), organisation="activity__organisation")
 translated(Recipient, ("description",), organisation="activity__organisation", m2m_fields=["data_categories"])
 translated(Transfer, ("destination_description",), organisation="activity__organisation")
+translated(NoticeStatement, ("text",), organisation="organisation")

@@ -60,7 +60,7 @@ class RetentionRuleAdmin(GuardedHistoryAdmin, TranslationAdmin):
         (None, {"fields": ("activity", "subject_category", "data_category")}),
         (_("As the organisation states it"), {"fields": ("statement", "legal_reference")}),
         (_("Rule"), {"fields": (
-            ("period_amount", "period_unit"), "trigger", "trigger_event", "action",
+            ("period_amount", "period_unit", "period_is_ceiling"), "trigger", "trigger_event", "action",
             ("second_period_amount", "second_period_unit"), "backup_exception", "enabled",
         )}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),

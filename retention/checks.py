@@ -4,7 +4,8 @@
   no rule reported by RET002 either): nothing will ever be erased. An activity that states no period at all
   is R011's finding, not this one; a processor's record (Art. 30(2)) keeps what its controller decides.
 - RET002: a rule entered as the statement reads, which cannot be enforced as written: no start date, no
-  period, or blocked data with no period after which it is erased.
+  period, nothing said about what happens to the data when the period ends (action "not stated"), or blocked
+  data with no period after which it is erased.
 - RET004: a rule whose start nobody has recorded yet (trigger "not yet recorded"), reported apart from RET002.
 - RET003: a rule whose period (or second period) is longer than a hundred years (``PERIOD_LIMITS``), saved
   before the bound or written past validation: the sweep cannot compute it and passes it over every night.

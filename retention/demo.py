@@ -50,35 +50,37 @@ class RuleSeed:
     legal_reference: str = ""
     subject_category: str | None = None
     data_category: str | None = None
+    ceiling: bool = False  # "up to", "at most", "at the latest": the period is a maximum
 
     @property
     def enabled(self) -> bool:
-        return self.trigger != T.NOT_STATED and self.period is not None
+        return self.trigger != T.NOT_STATED and self.period is not None and self.action != A.NOT_STATED
 
 
 RULES: tuple[RuleSeed, ...] = (
     # --- Antura ---------------------------------------------------------------------------------------------
     RuleSeed("antura", "Customer contact persons",
              "Deleted at the latest 10 years after the organisation stops being a customer.",
-             T.RELATIONSHIP_ENDED, 10, legal_reference="Antura privacy policy"),
+             T.RELATIONSHIP_ENDED, 10, legal_reference="Antura privacy policy", ceiling=True),
+    # The policy does not say what happens after these periods: the action is "not stated".
     RuleSeed("antura", "Prospects (potential buyers)",
              "Up to ten years, because sales cycles in the industry can be very long.",
-             T.NOT_STATED, 10, legal_reference="Antura privacy policy"),
+             T.NOT_STATED, 10, action=A.NOT_STATED, legal_reference="Antura privacy policy", ceiling=True),
     RuleSeed("antura", "Employees, contractors, partners and suppliers",
              "At most 10 years after the employment, assignment or partnership ends, then deleted.",
-             T.RELATIONSHIP_ENDED, 10, legal_reference="Antura privacy policy"),
+             T.RELATIONSHIP_ENDED, 10, legal_reference="Antura privacy policy", ceiling=True),
     RuleSeed("antura", "Website analytics and advertising",
              "Google Analytics cookies: configurable between immediate deletion and 25 months (the GA4 setting "
              "in use is not stated).",
-             T.NOT_STATED, 25, MONTHS, data_category="Online identifiers"),
+             T.NOT_STATED, 25, MONTHS, action=A.NOT_STATED, data_category="Online identifiers", ceiling=True),
     RuleSeed("antura", "Website analytics and advertising",
              "Leadoo: up to 5 years by default, adjustable by Antura and possibly shorter.",
-             T.NOT_STATED, 5, data_category="Online identifiers"),
+             T.NOT_STATED, 5, action=A.NOT_STATED, data_category="Online identifiers", ceiling=True),
     RuleSeed("antura", "Website enquiries, chat and demo bookings",
              "Potential buyers' details may be kept up to ten years because sales cycles are long.",
-             T.NOT_STATED, 10, subject_category="Prospect"),
+             T.NOT_STATED, 10, action=A.NOT_STATED, subject_category="Prospect", ceiling=True),
     RuleSeed("antura", "Website enquiries, chat and demo bookings",
-             "Leadoo keeps data up to 5 years by default.", T.NOT_STATED, 5),
+             "Leadoo keeps data up to 5 years by default.", T.NOT_STATED, 5, action=A.NOT_STATED, ceiling=True),
     # --- Antara: blocked when the contract ends, deleted when the (unnamed) legal duties end -----------------
     *(
         RuleSeed("antara", activity,
@@ -92,8 +94,8 @@ RULES: tuple[RuleSeed, ...] = (
     ),
     RuleSeed("antara", "Website cookies",
              "Persistent cookies stay on the device for a long time (no period given).",
-             T.NOT_STATED, None, data_category="Online identifiers"),
-    RuleSeed("antara", "Web server log files", "No period stated.", T.NOT_STATED, None),
+             T.NOT_STATED, None, action=A.NOT_STATED, data_category="Online identifiers"),
+    RuleSeed("antara", "Web server log files", "No period stated.", T.NOT_STATED, None, action=A.NOT_STATED),
     # --- Avara ----------------------------------------------------------------------------------------------
     RuleSeed("avara", "Sales, marketing and customer care",
              "Active dialogue: kept 2 years from the last contact, then deleted.",
@@ -176,7 +178,7 @@ class _Loader:
         values = {
             "trigger": seed.trigger, "period_amount": seed.period, "period_unit": seed.unit, "action": seed.action,
             "second_period_amount": seed.second_period, "legal_reference": seed.legal_reference,
-            "enabled": seed.enabled,
+            "enabled": seed.enabled, "period_is_ceiling": seed.ceiling,
             "subject_category": self.subject_categories[seed.subject_category] if seed.subject_category else None,
             "data_category": self.data_categories[seed.data_category] if seed.data_category else None,
         }

@@ -86,6 +86,10 @@ def rule_refusal(rule: RetentionRule) -> str:
         ) % {"id": rule.pk}
     if rule.period is None or not rule.periods_in_range:
         return gettext("Retention rule #%(id)s has no usable period: correct the rule first.") % {"id": rule.pk}
+    if rule.action == RetentionRule.Action.NOT_STATED:
+        return gettext(
+            "Retention rule #%(id)s does not say what happens to the data then: correct the rule first."
+        ) % {"id": rule.pk}
     if rule.action == RetentionRule.Action.RESTRICT_THEN_ERASE and rule.second_period is None:
         return gettext(
             "Retention rule #%(id)s does not say how long blocked data is kept before it is erased: correct the "

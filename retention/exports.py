@@ -44,6 +44,7 @@ def _then(rule: RetentionRule) -> str:
         A.ERASE: _("then erased"),
         A.ANONYMISE: _("then anonymised"),
         A.ERASE_OR_ANONYMISE: _("then erased or anonymised"),
+        A.NOT_STATED: _("what happens then is not stated"),
     }[rule.action]
 
 
@@ -52,7 +53,8 @@ def rule_in_words(rule: RetentionRule) -> str:
     period = rule.period
     if rule.is_event_triggered:
         within = _("at once") if not period or period.amount == 0 else _("within %(period)s") % {"period": period}
-        done = {A.ANONYMISE: _("anonymised"), A.ERASE_OR_ANONYMISE: _("erased or anonymised")}.get(
+        done = {A.ANONYMISE: _("anonymised"), A.ERASE_OR_ANONYMISE: _("erased or anonymised"),
+                A.NOT_STATED: _("what happens is not stated")}.get(
             rule.action, _("erased")
         )
         text = _("When %(event)s: %(done)s %(within)s") % {"event": rule.trigger_event, "done": done, "within": within}
@@ -71,7 +73,8 @@ def rule_in_words(rule: RetentionRule) -> str:
         text = _("At once %(start)s, %(then)s") % {"start": _from(rule.trigger), "then": _then(rule)}
     else:
         text = _("%(period)s %(start)s, %(then)s") % {
-            "period": period, "start": _from(rule.trigger), "then": _then(rule),
+            "period": _up_to(period) if rule.period_is_ceiling else period, "start": _from(rule.trigger),
+            "then": _then(rule),
         }
     scope = [c.name for c in (rule.subject_category, rule.data_category) if c is not None]
     if scope:

@@ -3,7 +3,11 @@
 - ``RetentionRule`` says how long an activity keeps people's data, counted from which Engagement date, and
   what happens then (erase, anonymise, or restrict and erase after a second period). A statement that gives
   no start date (or no period) is entered as it is, with ``trigger = not stated``: it cannot be enabled,
-  and the register check RET002 reports it until someone finds out what it means.
+  and the register check RET002 reports it until someone finds out what it means. A statement that does not
+  say what happens when the period ends (``action = not stated``) is treated the same way: kept for the record
+  and the notice, disabled, never swept (the sweep does not guess erase for it), reported by RET002.
+  ``period_is_ceiling`` marks a period stated as a ceiling ("up to 8 years", "at most 10 years"): the sweep
+  enforces the ceiling, and the public words say "up to" (``RetentionRule.public_words``).
 - ``LegalHold`` on a subject or an activity: nothing held is erased, anonymised or restricted.
 - ``ErasureRecord`` is the proof an erasure happened. It holds no personal data: a subject id, which rule
   or request, and a receipt of table and field names with row counts, never values. Nobody edits it.
@@ -91,6 +95,9 @@ class RetentionRule(models.Model):
         ANONYMISE = "anonymise", _("anonymise (identity scrubbed, statistics kept)")
         ERASE_OR_ANONYMISE = "erase_or_anonymise", _("erase or anonymise (either, as stated; the sweep erases)")
         RESTRICT_THEN_ERASE = "restrict_then_erase", _("restrict (block, Art. 18), then erase after a second period")
+        # The statement says how long, not what happens then: the rule cannot be enforced as written (like the
+        # trigger NOT_STATED), so it stays disabled and the sweep never picks an action for it.
+        NOT_STATED = "not_stated", _("not stated")
 
     activity = models.ForeignKey(
         ProcessingActivity, on_delete=models.PROTECT, related_name="retention_rules",
@@ -113,6 +120,11 @@ class RetentionRule(models.Model):
         _("period"), null=True, blank=True, help_text=_("Empty when the statement gives no period.")
     )
     period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices, default=PeriodUnit.YEARS)
+    period_is_ceiling = models.BooleanField(
+        _("the period is a ceiling ('up to', 'at most')"), default=False,
+        help_text=_("Tick when the statement gives the period as a maximum: the notice then says 'up to'. The sweep "
+                    "enforces the ceiling."),
+    )
     trigger = models.CharField(
         _("counted from"), max_length=30, choices=Trigger.choices, blank=True,
         help_text=_("The engagement date the period starts from. 'Not stated' when the statement gives none "
@@ -160,6 +172,7 @@ class RetentionRule(models.Model):
             models.CheckConstraint(
                 condition=Q(enabled=False) | (
                     ~Q(trigger__in=["not_stated", "", "event"]) & Q(period_amount__isnull=False)
+                    & ~Q(action="not_stated")
                 ),
                 name="retention_rule_enabled_is_enforceable",
             ),
@@ -199,6 +212,8 @@ class RetentionRule(models.Model):
             return str(_("the statement gives no date the period starts from"))
         if self.period_amount is None:
             return str(_("the statement gives no period"))
+        if self.action == self.Action.NOT_STATED:
+            return str(_("the statement does not say what happens to the data when the period ends"))
         if self.action == self.Action.RESTRICT_THEN_ERASE and self.second_period_amount is None:
             return str(_("it does not say how long blocked data is kept before it is erased"))
         return ""
@@ -206,11 +221,14 @@ class RetentionRule(models.Model):
     @property
     def is_swept(self) -> bool:
         """Whether the sweep acts on it: enabled, with a start and a period, about people rather than one category."""
-        return self.enabled and self.has_start and self.period_amount is not None and self.data_category_id is None
+        return (self.enabled and self.has_start and self.period_amount is not None and self.data_category_id is None
+                and self.action != self.Action.NOT_STATED)
 
     def phases(self) -> list[tuple[Phase, str]]:
         """(phase, what happens) in the order the sweep runs them: erase what is past both periods first,
-        so a subject never gets restricted and erased in the same night."""
+        so a subject never gets restricted and erased in the same night. None for an action not stated."""
+        if self.action == self.Action.NOT_STATED:
+            return []
         if self.action == self.Action.RESTRICT_THEN_ERASE:
             steps = [(Phase.FIRST, ErasureRecord.Action.RESTRICT)]
             if self.second_period is not None:
@@ -251,7 +269,7 @@ class RetentionRule(models.Model):
             return str(_("when %(event)s: %(action)s") % {
                 "event": self.trigger_event or _("the event occurs"), "action": self.get_action_display(),
             })
-        if not self.has_start or self.period is None:
+        if not self.has_start or self.period is None or self.action == self.Action.NOT_STATED:
             return str(_("not enforceable as written"))
         words = {"period": self.period, "trigger": self.get_trigger_display(), "action": self.get_action_display()}
         if self.period_amount == 0:
@@ -263,6 +281,54 @@ class RetentionRule(models.Model):
             text += " " + (str(_("(erased %(period)s later)") % {"period": second}) if second
                            else str(_("(erase period not stated)")))
         return text
+
+    def public_words(self) -> str:
+        """The rule as the public may read it, in the active language: "up to 8 years after the relationship ends,
+        then erased". Never the admin's choice labels; "up to" when the period is a ceiling; nothing about the
+        action when the statement does not give one; for a rule with no period, its statement only (a statement
+        with no period is not turned into "then erased")."""
+        if self.period is None:
+            return self.statement or str(_("not stated"))
+        period = str(self.period)
+        if self.period_is_ceiling:
+            period = str(_("up to %(period)s") % {"period": period})
+        start = self._public_start()
+        if start and self.period_amount == 0 and not self.period_is_ceiling:
+            text = str(_("when %(start)s") % {"start": start})
+        elif start:
+            text = str(_("%(period)s after %(start)s") % {"period": period, "start": start})
+        else:
+            text = period
+        then = self._public_action()
+        return str(_("%(kept)s, %(then)s") % {"kept": text, "then": then}) if then else text
+
+    def _public_start(self) -> str:
+        """What starts the clock, as a clause a reader understands; "" when the statement gives no start."""
+        if self.is_event_triggered:
+            return self.trigger_event
+        starts = {
+            self.Trigger.COLLECTED: _("the data is collected"),
+            self.Trigger.LAST_CONTACT: _("you were last in contact with us"),
+            self.Trigger.RELATIONSHIP_ENDED: _("the relationship ends"),
+            self.Trigger.UNSUBSCRIBED: _("you unsubscribe or withdraw your consent"),
+            self.Trigger.LAST_EVENT: _("you last registered for or attended an event"),
+            self.Trigger.LAST_SERVICE: _("we last provided a service to you"),
+        }
+        return str(starts.get(self.trigger, ""))
+
+    def _public_action(self) -> str:
+        """What happens then, in plain words; "" when the statement does not say."""
+        if self.action == self.Action.RESTRICT_THEN_ERASE:
+            second = self.second_period
+            if second is not None:
+                return str(_("then blocked, and erased %(period)s later") % {"period": second})
+            return str(_("then blocked, and erased later (when is not stated)"))
+        words = {
+            self.Action.ERASE: _("then erased"),
+            self.Action.ANONYMISE: _("then anonymised"),
+            self.Action.ERASE_OR_ANONYMISE: _("then erased or anonymised"),
+        }
+        return str(words.get(self.action, ""))
 
     @property
     def periods_in_range(self) -> bool:
@@ -279,7 +345,7 @@ class RetentionRule(models.Model):
                     "At most 100 years: %(days)s days, %(months)s months or %(years)s years."
                 ) % {"days": PERIOD_LIMITS[PeriodUnit.DAYS], "months": PERIOD_LIMITS[PeriodUnit.MONTHS],
                      "years": PERIOD_LIMITS[PeriodUnit.YEARS]}
-        if self.enabled and not self.has_start:
+        if self.enabled and (not self.has_start or self.action == self.Action.NOT_STATED):
             # A statement with no start is entered as it reads and kept for the record: disabled, never a failed
             # save (RET002 reports it). An event-triggered rule is acted on when the event is handled.
             self.enabled = False

@@ -27,12 +27,13 @@ def rules_swept() -> QuerySet[RetentionRule]:
     return (
         RetentionRule.objects.filter(enabled=True, period_amount__isnull=False, data_category__isnull=True)
         .exclude(trigger=RetentionRule.Trigger.NOT_STATED)
+        .exclude(action=RetentionRule.Action.NOT_STATED)
         .order_by("pk")
     )
 
 
 def rules_unenforceable() -> QuerySet[RetentionRule]:
-    """Rules whose statement cannot be enforced as written (no start, no period, or no erase period)."""
+    """Rules whose statement cannot be enforced as written (no start, no period, no action, or no erase period)."""
     return RetentionRule.objects.filter(unenforceable_q())
 
 
@@ -40,6 +41,7 @@ def unenforceable_q(prefix: str = "") -> Q:
     return (
         Q(**{f"{prefix}trigger": RetentionRule.Trigger.NOT_STATED})
         | Q(**{f"{prefix}period_amount__isnull": True})
+        | Q(**{f"{prefix}action": RetentionRule.Action.NOT_STATED})
         | Q(**{f"{prefix}action": RetentionRule.Action.RESTRICT_THEN_ERASE,
                f"{prefix}second_period_amount__isnull": True})
     )

@@ -60,7 +60,7 @@ def test_each_processing_lists_categories_sources_transfers_and_automated_decisi
     assert "contractual clauses" in transfer["safeguard_label"]
     assert transfer["safeguard_document"] == "https://example.com/scc"
     assert activity["automated_decisions"] == {
-        "automated_decision_making": False, "profiling": True,
+        "automated_decision_making": None, "profiling": True,  # None: not stated (never a "no")
         "logic": "Opens and clicks rank the topics shown first.",
     }
 

@@ -29,7 +29,10 @@ def test_demo_holds_the_cookie_tables_and_covers_every_consent_basis():
     assert "consent:" in output
     antura = Organisation.objects.get(slug="antura")
     assert set(Cookie.objects.filter(organisation=antura).values_list("category", flat=True)) == {
-        CookieCategory.NECESSARY, CookieCategory.STATISTICS, CookieCategory.MARKETING}
+        CookieCategory.NOT_STATED, CookieCategory.STATISTICS, CookieCategory.MARKETING}
+    # No policy calls a cookie necessary or says which party sets it.
+    assert not Cookie.objects.filter(category=CookieCategory.NECESSARY).exists()
+    assert set(Cookie.objects.values_list("party", flat=True)) == {Cookie.Party.NOT_STATED}
     ga = Cookie.objects.get(organisation=antura, name__startswith="_ga")
     assert ga.vendor is not None and ga.vendor.name == "Google Analytics" and "25 months" in ga.retention
     assert Cookie.objects.filter(organisation__slug="antara").count() == 3

@@ -150,7 +150,8 @@ def test_ico_controller_sheet_answers_all_thirty_columns(register):
         "Rights available to individuals": "Derived from the legal basis, not stated by the organisation: "
         "Access (Art. 15), Rectification (Art. 16), Erasure (Art. 17), Restriction (Art. 18), Objection (Art. 21), "
         "Complaint to a supervisory authority (Art. 77)",
-        "Existence of automated decision-making, including profiling (if applicable)": "No",
+        # The marketing activity states neither: "not stated", never "No".
+        "Existence of automated decision-making, including profiling (if applicable)": "Not stated by the organisation",
         "The source of the personal data (if applicable)":
             "The subject's employer or principal: The contact's employer\nThe data subject",
         "Link to record of consent": "Not applicable: not based on consent",
@@ -311,7 +312,7 @@ def test_cnil_fiche_answers_every_heading_in_french(register):
         "Sous-traitants": "Sous-traitant: Google [États-Unis]",
         "Transferts des données hors UE": newsletter_transfers_fr(),
         "Mesures de sécurité": "Technique: Multi-factor authentication",
-        "Décision automatisée, profilage": "Non",
+        "Décision automatisée, profilage": "Non précisé par l'organisme",
         "Analyse d'impact (AIPD)": "Non encore évaluée; Sans objet",
         "Violations de données": "Non\nSans objet : aucune violation enregistrée",
     })

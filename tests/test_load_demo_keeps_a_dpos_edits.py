@@ -90,7 +90,7 @@ def test_a_changed_retention_rule_consent_purpose_and_cookie_stand(dpo):
     rule = RetentionRule.objects.get(activity__organisation__slug="avara", statement__startswith="Active dialogue")
     rule.legal_reference = "Avara retention schedule 2026, section 3"
     retention_services.rule_save(rule=rule, actor=dpo, reason=REASON)
-    purpose = ConsentPurpose.objects.get(organisation__slug="avara", key="cookies-preferences")
+    purpose = ConsentPurpose.objects.get(organisation__slug="avara", key="cookies-not_stated")
     purpose.wording = "I agree that Avara remembers what I type into its forms."
     consent_services.purpose_save(purpose=purpose, actor=dpo, reason=REASON)
     cookie = Cookie.objects.get(organisation__slug="avara", name="Form-filling cookies")

@@ -187,7 +187,7 @@ def test_the_admin_answers_an_invalid_activity_with_the_error_and_changes_nothin
     versions, log_entries = activity.history.count(), LogEntry.objects.count()
     data = change_form_post_data(dpo_client.get(url))
     # Register texts are entered per language: the check on the logic answers on its English box (no 500).
-    data.update(name_en="Automated credit scoring", automated_decision_making="on", automated_logic_en="")
+    data.update(name_en="Automated credit scoring", automated_decision_making="true", automated_logic_en="")
 
     response = dpo_client.post(url, data)
 
@@ -196,7 +196,7 @@ def test_the_admin_answers_an_invalid_activity_with_the_error_and_changes_nothin
     assert response.context["adminform"].form.errors["automated_logic_en"]
     activity.refresh_from_db()
     assert activity.name == "Credit scoring"
-    assert activity.automated_decision_making is False
+    assert activity.automated_decision_making is None  # still not stated
     assert activity.history.count() == versions
     assert LogEntry.objects.count() == log_entries
 

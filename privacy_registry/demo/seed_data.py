@@ -25,6 +25,7 @@ from datetime import date
 from privacy_registry.models import (
     DataSource,
     LegalBasis,
+    NoticeStatement,
     Organisation,
     PrivacyContact,
     ProcessingActivity,
@@ -152,8 +153,19 @@ class ActivitySeed:
     systems: tuple[str, ...] = ()
     security_measures: tuple[str, ...] = ()
     transfers: tuple[TransferSeed, ...] = ()
-    profiling: bool = False
+    # None: the policy does not say (the register then says "not stated", never "no").
+    profiling: bool | None = None
+    automated_decision_making: bool | None = None
     automated_logic: str = ""
+
+
+@dataclass(frozen=True)
+class StatementSeed:
+    """A NoticeStatement: a fact the policy states, in the project's own words, in the policy's language."""
+
+    topic: str
+    text: str
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,7 @@ class OrganisationSeed:
     contacts: tuple[ContactSeed, ...] = ()
     systems: tuple[SystemSeed, ...] = ()
     security_measures: tuple[MeasureSeed, ...] = ()
+    statements: tuple[StatementSeed, ...] = ()
 
 
 # Shortcuts keep the tables below readable.
@@ -365,8 +378,17 @@ _GA_RETENTION = "Google Analytics cookies: configurable from immediate deletion 
 _ADS_RETENTION = "Google Ads cookies: depends on the cookie, e.g. 90 days, 6 months or 13 months."
 _LEADOO_RETENTION = "Leadoo: up to 5 years by default, adjustable by Antura and possibly shorter."
 
+NS = NoticeStatement.Topic
+
 ANTURA = OrganisationSeed(
     slug="antura",
+    statements=(
+        StatementSeed(NS.SECURITY, "Antura protects personal data against unauthorised access with technical and "
+                      "organisational measures that follow industry standards. Few employees can reach data in "
+                      "customers' environments; who may reach which environment is governed and monitored under an "
+                      "internal procedure."),
+        StatementSeed(NS.INCIDENTS, "Antura has procedures for reporting and handling personal data incidents."),
+    ),
     name="Antura",
     # The policy states no country or address: left empty rather than guessed.
     country=None,
@@ -494,9 +516,8 @@ ANTURA = OrganisationSeed(
                 PurposeSeed("Reach the right representatives of partners and suppliers"),
             ),
             subject_categories=("Employee", "Contractor", "Partner contact", "Supplier contact"),
-            data_categories=(
-                "Identity", "Contact details", "Payroll and tax data", "Supplier and partner invoicing data",
-            ),
+            # The policy names the purposes (salaries, invoices, taxes and fees, reaching representatives) but lists
+            # no categories of data: none are recorded.
             retention_statement="At most 10 years after the employment, assignment or partnership ends, then "
             "deleted; the person may be registered again if a new relationship starts.",
         ),
@@ -663,7 +684,7 @@ _ANTARA_PROVIDER_RECIPIENTS = tuple(
 _ANTARA_HOSTING_TRANSFER = TransferSeed(
     None,
     destination_description="Hosting providers in several countries, some outside the EU",
-    mechanism=Transfer.Mechanism.NOT_STATED,
+    mechanism=Transfer.Mechanism.PROVIDER_TERMS,
     notes="Antara says that where hosting is outside the EU it makes sure the provider follows the GDPR and answers "
     "for the data, also when it passes it to its own agents. The policy names no Art. 46 safeguard or Art. 49 "
     "derogation.",
@@ -673,11 +694,21 @@ _ANTARA_RETENTION = "While the contract lasts. Afterwards kept blocked only as l
 
 ANTARA = OrganisationSeed(
     slug="antara",
+    statements=(
+        StatementSeed(NS.STORAGE, "Antara keeps data with hosting providers in many countries; where a provider is "
+                      "outside the European Union, Antara requires it to comply with the GDPR. The servers that "
+                      "hold personal information are kept in a controlled environment."),
+        StatementSeed(NS.SECURITY, "Data sent over the internet to a website or SaaS product is encrypted with SSL "
+                      "(HTTPS); payment details are encrypted before they are sent to Antara. Antara says no security "
+                      "system is impenetrable and it cannot guarantee absolute security."),
+        StatementSeed(NS.NOT_DONE, "Antara does not share a customer's personal data with third parties unless "
+                      "the customer expressly authorises it."),
+    ),
     name="Antara Information Technology SL",
     trading_name="antara",
     country="ES",
     role=Organisation.Role.CONTROLLER,
-    registration_number="V-77031",
+    # The policy gives the Commercial Register entry (volume, sheet, folio, entry), not a registration number.
     registry_details="Commercial Register of Valencia: volume (tomo) 6873, sheet (hoja) V-77031, folio 32, "
     "5th entry, dated 18 October 2005.",
     street_address="Calle Almirante Cadarso 26",
@@ -788,13 +819,10 @@ ANTARA = OrganisationSeed(
                 ),
                 PurposeSeed(
                     "Keep blocked data after the contract to meet legal obligations and collect unpaid invoices",
-                    legal_basis=C,
-                    legal_basis_detail="Legal retention duties; the laws are not named.",
+                    # The policy names consent as its only basis; it names no legal obligation as a basis.
                 ),
                 PurposeSeed(
                     "Provide data to competent authorities when the law requires",
-                    legal_basis=C,
-                    legal_basis_detail="Current legislation; not named.",
                 ),
                 PurposeSeed("Hand customer data to the new owners if Antara is sold"),
             ),
@@ -814,7 +842,7 @@ ANTARA = OrganisationSeed(
                 RecipientSeed(
                     R.GROUP, "Antara's subsidiaries or affiliates acting as service providers, where relevant"
                 ),
-                RecipientSeed(R.THIRD_PARTY, "Other third parties only with the customer's express authorisation"),
+                RecipientSeed(R.NOT_STATED, "Other third parties only with the customer's express authorisation"),
                 RecipientSeed(R.BUYER, "New owners if Antara is sold"),
                 RecipientSeed(R.AUTHORITY, "Competent authorities when legislation requires"),
             ),
@@ -912,7 +940,6 @@ ANTARA = OrganisationSeed(
             ),
             systems=("Salesforce CRM", "HubSpot CRM", "Antara website and control panel"),
             security_measures=("Only anonymous aggregates to investors and partners",),
-            profiling=True,
             retention_statement="No separate period; customer data follows the rule after the contract ends (kept "
             "blocked for legal duties, then deleted). Offers stop when the customer opts out.",
         ),
@@ -981,8 +1008,8 @@ ANTARA = OrganisationSeed(
 
 _AVARA_AS_STATED = "“Legitimate consent under point 6f” (legitimt samtycke enligt 6f), also called consent " \
     "under the Marketing Control Act"
-_AVARA_6F = "The policy cites Art. 6(1)(f) and also calls it consent under the Norwegian Marketing Control Act; it " \
-    "can be withdrawn at any time, after which the data is deleted."
+# The Marketing Control Act sentence is about a law, not an interest: it is the organisation's applicable_law.
+_AVARA_6F = ""
 _AVARA_LI = "A past or new customer relationship as a legitimate reason to send information."
 # The policy's periods differ by relationship: an active dialogue, a customer relationship, a subscription.
 _AVARA_DIALOGUE = "Active dialogue (contact by phone, e-mail reply, download or form sign-up within 2 years): kept 2 " \
@@ -996,6 +1023,13 @@ _AVARA_CRM_RECIPIENTS = (
 
 AVARA = OrganisationSeed(
     slug="avara",
+    statements=(
+        StatementSeed(NS.NOT_DONE, "Avara säljer inte personuppgifter till tredje part.", language="sv"),
+        StatementSeed(NS.STORAGE, "Uppgifterna finns i Avaras kundsystem, som 7Sense AS tillhandahåller enligt ett "
+                      "personuppgiftsbiträdesavtal.", language="sv"),
+        StatementSeed(NS.SECURITY, "Vanlig e-post är inte krypterad; skicka inte känsliga eller konfidentiella "
+                      "uppgifter till Avara via e-post.", language="sv"),
+    ),
     name="Avara AS",
     country="NO",
     role=Organisation.Role.CONTROLLER,
@@ -1117,12 +1151,12 @@ AVARA = OrganisationSeed(
             recipients=(
                 *_AVARA_CRM_RECIPIENTS,
                 RecipientSeed(
-                    R.THIRD_PARTY,
+                    R.NOT_STATED,
                     "Partners in a sales or customer dialogue with the person: name, e-mail, phone, company",
                     data_categories=("Identity", "Contact details", "Professional details"),
                 ),
                 RecipientSeed(
-                    R.THIRD_PARTY,
+                    R.NOT_STATED,
                     "External co-organiser of an event the person registered for: the same plus form answers",
                     data_categories=(
                         "Identity", "Contact details", "Professional details", "Correspondence and enquiries",
@@ -1187,7 +1221,6 @@ AVARA = OrganisationSeed(
             sources=(SourceSeed(S.OBSERVED, "Visits to the website: referring URL, IP address, behaviour, browser"),),
             recipients=(_AVARA_CRM_RECIPIENTS[0],),
             systems=("Avara website",),
-            profiling=True,
             retention_statement="Only as long as the purpose of collection needs, then deleted; no specific period "
             "is stated.",
         ),

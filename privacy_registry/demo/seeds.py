@@ -25,6 +25,7 @@ from privacy_registry.models import (
     Country,
     DataSource,
     DataSubjectCategory,
+    NoticeStatement,
     Organisation,
     PersonalDataCategory,
     PrivacyContact,
@@ -160,6 +161,13 @@ class _Loader:
                     "url": contact.url,
                 },
             )
+        for order, statement in enumerate(seed.statements):
+            # Keyed by the text in the policy's language: a DPO's rewording is a new text, and stays theirs.
+            self.sync(
+                NoticeStatement,
+                key={"organisation": org, "topic": statement.topic, f"text_{statement.language}": statement.text},
+                values={"order": order},
+            )
         return org
 
     def activity(
@@ -181,6 +189,7 @@ class _Loader:
                 "retention_statement": seed.retention_statement,
                 "retention_policy_deviation": seed.retention_policy_deviation,
                 "profiling": seed.profiling,
+                "automated_decision_making": seed.automated_decision_making,
                 "automated_logic": seed.automated_logic,
             },
         )

@@ -359,8 +359,8 @@ class ActivityItem:
     dpia_status_label: str
     dpia_link: str
     dpia_completed_on: date | None
-    automated_decision_making: bool
-    profiling: bool
+    automated_decision_making: bool | None  # None: not stated
+    profiling: bool | None
     automated_logic: str
     incidents: tuple[IncidentItem, ...]
     review_date: date | None

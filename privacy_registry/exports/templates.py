@@ -526,10 +526,15 @@ def data_sources(row: Row, phrases: Phrases = EN) -> str:
     return _or(_join((s.summary() for s in row.activity.sources), LINE_SEP), phrases.not_recorded)
 
 
+def _automated_stated_no(activity) -> bool:
+    """Both stated "no" (False): only then is the answer "No"; a None is "not stated", never a "No"."""
+    return activity.automated_decision_making is False and activity.profiling is False
+
+
 def automated_decisions(row: Row) -> str:
     activity = row.activity
     if not (activity.automated_decision_making or activity.profiling):
-        return str(EN.no)
+        return str(EN.no) if _automated_stated_no(activity) else str(EN.not_stated)
     kinds = []
     if activity.automated_decision_making:
         kinds.append(str(_("automated decision-making (Art. 22)")))
@@ -935,7 +940,7 @@ def cnil_lia(row: Row) -> str:
 def cnil_automated(row: Row) -> str:
     activity = row.activity
     if not (activity.automated_decision_making or activity.profiling):
-        return "Non"
+        return FR.no if _automated_stated_no(activity) else FR.not_stated
     return automated_decisions(row)
 
 
