@@ -50,9 +50,11 @@ from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
 from privacy_registry import law
+from privacy_registry.markets import for_language
 from privacy_registry.models import (
     Country,
     LegalBasis,
+    NoticeStatement,
     Office,
     Organisation,
     PrivacyContact,
@@ -629,6 +631,8 @@ def _what_we_collect(w: _Writer, activities: list[ProcessingActivity]) -> None:
     w.add("h2", _("What we collect and why"), HEADING)
     for activity in activities:
         _activity_blocks(w, activity)
+    for statement in _statements(w, w.organisation, NoticeStatement.Topic.OTHER):
+        w.add("p", statement.text, statement)
     ages = sorted({c for a in activities for c in a.subject_categories.all() if c.minimum_age},
                   key=lambda c: c.name)
     if ages:
@@ -713,9 +717,12 @@ def _who_receives(w: _Writer, activities: list[ProcessingActivity]) -> None:
         for transfer in activity.transfers.all():
             line = _transfer(w, transfer)
             transfers.setdefault(line.text, [line, []])[1].append(activity)
-    if not recipients and not transfers:
+    not_done = _statements(w, w.organisation, NoticeStatement.Topic.NOT_DONE)
+    if not recipients and not transfers and not not_done:
         return
     w.add("h2", _("Who receives your data"), HEADING)
+    for statement in not_done:
+        w.add("p", statement.text, statement)
     shown_subs: set[int] = set()
     for line, named_in, recipient in recipients.values():
         names = _join([w.read(a, "name") for a in named_in], "; ")
@@ -745,11 +752,23 @@ def _how_long(w: _Writer, activities: list[ProcessingActivity]) -> None:
             w.add("li", f"{title.text}: {words.text}", title, words)
 
 
+def _statements(w: _Writer, org: Organisation, *topics: str) -> list[Said]:
+    """The organisation's own statements of these topics (``NoticeStatement``) shown in the reader's market, in the
+    order given, each in the reader's language where the register has it."""
+    rows = for_language(NoticeStatement.objects.filter(organisation=org, topic__in=topics), w.language)
+    rows = sorted(rows, key=lambda row: (topics.index(row.topic), row.order, row.pk))
+    return [text for text in (w.read(row, "text") for row in rows) if text]
+
+
 def _protection(w: _Writer, org: Organisation) -> None:
     measures = list(SecurityMeasure.objects.filter(organisation=org).order_by("kind", "name"))
-    if not measures:
+    statements = _statements(w, org, NoticeStatement.Topic.SECURITY, NoticeStatement.Topic.INCIDENTS,
+                             NoticeStatement.Topic.STORAGE)
+    if not measures and not statements:
         return
     w.add("h2", _("How we protect your data"), HEADING)
+    for statement in statements:
+        w.add("p", statement.text, statement)
     for measure in measures:
         name, description = w.read(measure, "name"), w.read(measure, "description")
         w.add("li", f"{name.text}: {description.text}" if description else name.text, name, description)

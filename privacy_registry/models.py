@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from . import law
 from .countries import territory_name
+from .markets import ShownInLanguages
 
 BREACH_NOTIFICATION_WINDOW = timedelta(hours=72)
 
@@ -301,7 +302,7 @@ class StatedRight(models.Model):
         return f"{self.get_right_display()}: {self.get_offered_display()}"
 
 
-class NoticeStatement(models.Model):
+class NoticeStatement(ShownInLanguages):
     """Something the organisation states about itself that no other field of the register holds, in its own
     words (as the notice may repeat them): what it does not do ("we do not sell your data"), its security and
     how it handles breaches in words, where the data is stored. Facts only, as stated; never a guess."""

@@ -1,4 +1,4 @@
-"""The three seed organisations (``/work/shared/seeds``) as register data, paraphrased from their privacy policies.
+"""The three seed organisations (the seed policies) as register data, paraphrased from their privacy policies.
 
 Rules the data follows, because the register's gap reports depend on them:
 - A legal basis is recorded only where the policy states one; otherwise it stays blank and, on a controller's

@@ -1,10 +1,10 @@
-"""Facts of /work/shared/seeds/antara-privacy-policy.en.txt (116 lines)."""
+"""Facts of the seed policy antara-privacy-policy.en.txt (116 lines)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Cookie
-from privacy_registry.models import LegalBasis, NoticeStatement, Recipient, Transfer, Vendor
+from privacy_registry.models import LegalBasis, NoticeStatement, Recipient, Vendor
 
 from . import Fact
 from .antura import WITHDRAW_BY_EMAIL_LINK
@@ -33,7 +33,7 @@ FACTS: tuple[Fact, ...] = (
     Fact(116, "text", "Spanish"),
     Fact(109, "label", LegalBasis.CONSENT.label),
     # The hosting approach as stated: the provider adheres to the GDPR; no Art. 46 safeguard named.
-    Fact(32, "label", Transfer.Mechanism.PROVIDER_TERMS.label),
+    Fact(32, "label", _("under the provider's own terms")),
     # The policy names consent as its basis (line 109), never a legal obligation as one.
     Fact(WHOLE, "no_label", LegalBasis.LEGAL_OBLIGATION.label),
     Fact(WHOLE, "no_label", _("Profiling")),
@@ -43,8 +43,8 @@ FACTS: tuple[Fact, ...] = (
     Fact((20, 24), "no_label", Cookie.Party.FIRST.label),
     Fact((20, 24), "no_label_on_line", ("Session cookies", Cookie.Party.THIRD.label)),
     # Opt-out is through the control panel or an e-mail to support (line 78); no link in e-mails is offered.
-    Fact(WHOLE, "no_label", WITHDRAW_BY_EMAIL_LINK, pending=True),
-    Fact(32, "statement", NoticeStatement.Topic.STORAGE, pending=True),
-    Fact(44, "statement", NoticeStatement.Topic.SECURITY, pending=True),
-    Fact(72, "statement", NoticeStatement.Topic.NOT_DONE, pending=True),
+    Fact(WHOLE, "no_label", WITHDRAW_BY_EMAIL_LINK),
+    Fact(32, "statement", NoticeStatement.Topic.STORAGE),
+    Fact(44, "statement", NoticeStatement.Topic.SECURITY),
+    Fact(72, "statement", NoticeStatement.Topic.NOT_DONE),
 )

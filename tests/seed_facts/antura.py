@@ -1,4 +1,4 @@
-"""Facts of /work/shared/seeds/antura-privacy-policy.en.txt (166 lines)."""
+"""Facts of the seed policy antura-privacy-policy.en.txt (166 lines)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +30,9 @@ FACTS: tuple[Fact, ...] = (
     Fact(157, "text", "5 years"),
     Fact(57, "text", "ten years"),
     # "deleted within a maximum of 10 years", "a maximum of 10 years after": ceilings, not fixed terms.
-    Fact(25, "rule", ("Customer contact persons", "Deleted at the latest 10 years"), pending=True),
-    Fact(69, "rule", ("Employees, contractors, partners and suppliers", "At most 10 years"), pending=True),
-    Fact(WHOLE, "no_label", RetentionRule.Action.ERASE.label, pending=True),
+    Fact(25, "rule", ("Customer contact persons", "Deleted at the latest 10 years")),
+    Fact(69, "rule", ("Employees, contractors, partners and suppliers", "At most 10 years")),
+    Fact(WHOLE, "no_label", RetentionRule.Action.ERASE.label),
     # The policy names no country for Antura, lists no data categories for staff and suppliers.
     Fact(WHOLE, "no_text", "Sweden"),
     Fact((65, 69), "no_text", "Payroll and tax data"),
@@ -47,8 +47,8 @@ FACTS: tuple[Fact, ...] = (
     Fact((143, 149), "no_label_on_line", ("IDE, NID", Cookie.Party.THIRD.label)),
     Fact((151, 157), "no_label_on_line", ("Leadoo: browser memory", Cookie.Party.THIRD.label)),
     Fact(WHOLE, "no_label", Cookie.Party.FIRST.label),
-    Fact(WHOLE, "no_label", WITHDRAW_BY_EMAIL_LINK, pending=True),
+    Fact(WHOLE, "no_label", WITHDRAW_BY_EMAIL_LINK),
     # What Antura states of its security and of incidents (lines 37, 39).
-    Fact(37, "statement", NoticeStatement.Topic.SECURITY, pending=True),
-    Fact(39, "statement", NoticeStatement.Topic.INCIDENTS, pending=True),
+    Fact(37, "statement", NoticeStatement.Topic.SECURITY),
+    Fact(39, "statement", NoticeStatement.Topic.INCIDENTS),
 )
