@@ -405,7 +405,7 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.model._meta, "organisation": organisation,
             "title": _("Privacy notice: %(organisation)s") % {"organisation": organisation.name},
             "gaps": completeness.completeness(organisation), "body": shown.html, "untranslated": shown.untranslated,
-            "language": language,
+            "language": language, "market_facts": notice.market_facts(organisation),
             "languages": notice.LANGUAGES, "form": form, "may_publish": may_publish,
             "versions": NoticeVersion.objects.filter(organisation=organisation).order_by("-number")[:20],
         })

@@ -69,6 +69,7 @@ from privacy_registry.models import (
 from privacy_registry.translated import text_in
 from retention.models import RetentionRule
 
+from .models import ConsentPurpose, Cookie
 from .selectors import notice_consent_purposes, notice_cookies
 
 LANGUAGES = ("en", "sv", "da")
@@ -957,6 +958,17 @@ def render_all(organisation: Organisation) -> tuple[dict[str, str], dict[str, st
 
 
 # --- the DPO's preview ------------------------------------------------------------------------------------------------
+
+
+def market_facts(organisation: Organisation) -> list[tuple[str, tuple[str, ...]]]:
+    """The organisation's facts shown in some notice languages only (``languages``: cookies, consent purposes,
+    statements), each as (what it is, the languages it is shown in). Empty: the notice states one set of facts in
+    every language, and the preview says so."""
+    facts: list[tuple[str, tuple[str, ...]]] = []
+    for model in (Cookie, ConsentPurpose, NoticeStatement):
+        for row in model.objects.filter(organisation=organisation).exclude(languages=[]).order_by("pk"):
+            facts.append((f"{model._meta.verbose_name}: {row}", tuple(row.languages)))
+    return facts
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from consent import notice, selectors
 from consent.models import ConsentPurpose, Cookie
 from privacy_registry.markets import for_language
+from privacy_registry.models import NoticeStatement
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,24 @@ def test_the_english_notice_does_not_list_a_swedish_only_cookie():
     assert "_everywhere" in english and "_everywhere" in swedish
     assert "_se_only" not in english
     assert "_se_only" in swedish
+
+
+def test_a_danish_only_statement_is_in_the_danish_notice_only():
+    organisation = f.OrganisationFactory()
+    NoticeStatement.objects.create(organisation=organisation, topic=NoticeStatement.Topic.NOT_DONE,
+                                   text_en="We do not sell data in Denmark.", languages=["da"])
+    danish, _html = notice.render(organisation, "da")
+    english, _html = notice.render(organisation, "en")
+    assert "We do not sell data in Denmark." in danish
+    assert "We do not sell data in Denmark." not in english
+
+
+def test_the_preview_says_whether_the_notice_states_the_same_facts_in_every_language(dpo_client):
+    organisation = f.OrganisationFactory()
+    url = reverse("admin:consent_noticeversion_preview", args=[organisation.pk])
+    page = dpo_client.get(url).content.decode()
+    assert "The notice states the same facts in every language." in page
+    f.CookieFactory(organisation=organisation, name="_se_only", languages=["sv"])
+    page = dpo_client.get(url).content.decode()
+    assert "The notice states the same facts in every language." not in page
+    assert "Facts shown in some languages only" in page and "_se_only" in page
