@@ -98,7 +98,8 @@ class Source:
             if self.language:
                 parts.append(self.language)
             text = " · ".join(parts)
-            return text if self.stated else f"{text} ({_('not stated')})"
+            words = _("not stated")  # outside the f-string, so that makemessages finds the message
+            return text if self.stated else f"{text} ({words})"
         if self.kind == "law":
             return _("%(law)s: added by law, not in your register") % {"law": self.law}
         return _("fixed wording")
@@ -524,7 +525,8 @@ def _rule_words(w: _Writer, rule: RetentionRule) -> Said:
         text = text[:1].upper() + text[1:]
         pieces += [field_source(rule, n) for n in ("period_amount", "trigger", "action")]
         if statement:
-            text += f" ({_('as we state it')}: {statement.text})"
+            as_stated = _("as we state it")  # outside the f-string, so that makemessages finds the message
+            text += f" ({as_stated}: {statement.text})"
             pieces.append(statement)
     elif statement:
         text = statement.text
@@ -691,7 +693,8 @@ def _automated(w: _Writer, activity: ProcessingActivity) -> None:
                           ("profiling", _("Profiling"), _("No profiling."))):
         value = getattr(activity, name)
         if value is True:
-            w.add("p", f"{yes}: {logic.text or _('logic not stated')}", field_source(activity, name),
+            unstated = _("logic not stated")  # outside the f-string, so that makemessages finds the message
+            w.add("p", f"{yes}: {logic.text or unstated}", field_source(activity, name),
                   logic if logic else field_source(activity, "automated_logic", stated=False))
         elif value is False:
             w.add("p", no, field_source(activity, name))

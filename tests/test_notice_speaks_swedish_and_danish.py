@@ -35,70 +35,7 @@ LANGUAGES = ("sv", "da")
 DEMO = ("antura", "antara", "avara")
 
 # Messages added since the catalogues were last translated; the owner translates them (sv, da) and empties this list.
-AWAITING_TRANSLATION: frozenset[str] = frozenset({
-    # The completeness report's grouped lines (consent.completeness); its other new lines are not reached here.
-    "%(activity)s: “%(purpose)s”",
-    "The legitimate interest pursued",
-    "Whether providing the data is required, and what happens if not",
-    "What happens if data that must be provided is not provided",
-    "The contact details of another controller",
-    "How a minimum age is checked",
-    "Whether and how the organisation offers a right",
-    "How long a cookie is kept",
-    '%(recipient)s – for: %(activities)s',
-    'Age limits:',
-    'Category',
-    'Cookie',
-    'How long we keep it',
-    'How we protect your data',
-    'Kept',
-    'No automated decision-making.',
-    'No profiling.',
-    'Our lead supervisory authority: %(authority)s',
-    'Party',
-    'Service',
-    'Sub-processors engaged by %(vendor)s: %(names)s',
-    'These purposes are direct marketing:',
-    'Under the GDPR you have the right of access to your data and to a copy of it (Art. 15).',
-    'Under the GDPR you have the right to have inaccurate data rectified (Art. 16).',
-    'Under the GDPR you have the right to have your data erased (Art. 17).',
-    ('Under the GDPR you have the right to lodge a complaint with a supervisory authority, in '
-     'particular where you live or work or where the infringement took place (Art. 77).'),
-    ('Under the GDPR you have the right to object, on grounds relating to your particular situation, '
-     'to processing based on a public task or on legitimate interests (Art. 21(1)).'),
-    ('Under the GDPR you have the right to receive the data you provided in a structured, '
-     'machine-readable format and to have it transmitted to another controller (Art. 20).'),
-    'Under the GDPR you have the right to restriction of processing (Art. 18).',
-    ('Under the GDPR you have the right to withdraw your consent at any time, as easily as you gave '
-     'it; the withdrawal does not affect processing before it (Art. 7(3)).'),
-    ('Under the GDPR you may object to direct marketing at any time, without giving reasons; the '
-     'processing for it then stops (Art. 21(2)-(3)).'),
-    ('We also process personal data on behalf of our customers. For that data the customer decides '
-     'how it is used and is the one to ask about it.'),
-    'What we collect and why',
-    'Where it is stored: %(countries)s',
-    'Who receives your data',
-    'Who we are',
-    'Whom it concerns: %(audiences)s',
-    'a company of our group',
-    'another organisation',
-    'as we state it',
-    'buyer in a business transfer',
-    'derived or inferred by us',
-    'for: %(activities)s',
-    'independent controller',
-    'joint controller',
-    'our staff',
-    'processor, acting on our behalf',
-    'public authority',
-    'publicly accessible sources',
-    'service provider',
-    'the public',
-    "under the provider's own terms",
-    'what we observe (website, device, usage)',
-    'you',
-    'your employer or principal',
-})
+AWAITING_TRANSLATION: frozenset[str] = frozenset()
 
 OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧ do not occur in register texts or messages
 
