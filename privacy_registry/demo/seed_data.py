@@ -189,6 +189,7 @@ class OrganisationSeed:
     applicable_law: str = ""
     rights_request_requirements: str = ""
     retention_policy_url: str = ""
+    primary_language: str = "en"  # the language the organisation writes its register (and its policy) in
     representative: str | None = None
     contacts: tuple[ContactSeed, ...] = ()
     systems: tuple[SystemSeed, ...] = ()
@@ -1023,6 +1024,7 @@ _AVARA_CRM_RECIPIENTS = (
 
 AVARA = OrganisationSeed(
     slug="avara",
+    primary_language="sv",  # the policy is Swedish; its register texts are in Swedish too (demo.translations)
     statements=(
         StatementSeed(NS.NOT_DONE, "Avara säljer inte personuppgifter till tredje part.", language="sv"),
         StatementSeed(NS.STORAGE, "Uppgifterna finns i Avaras kundsystem, som 7Sense AS tillhandahåller enligt ett "

@@ -150,6 +150,7 @@ class _Loader:
                 "applicable_law": seed.applicable_law,
                 "rights_request_requirements": seed.rights_request_requirements,
                 "retention_policy_url": seed.retention_policy_url,
+                "primary_language": seed.primary_language,
             },
         )
         for contact in seed.contacts:
