@@ -88,6 +88,15 @@ class SystemFactory(factory.django.DjangoModelFactory):
             self.hosting_countries.set(extracted or [country("SE")])
 
 
+class NoticeStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.NoticeStatement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    topic = m.NoticeStatement.Topic.NOT_DONE
+    text = factory.Sequence(lambda n: f"We do not do thing {n}.")
+
+
 class SecurityMeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.SecurityMeasure

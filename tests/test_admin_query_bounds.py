@@ -55,6 +55,7 @@ FACTORIES = {
     m.Incident: f.IncidentFactory,
     m.Office: f.OfficeFactory,
     m.StatedRight: f.StatedRightFactory,
+    m.NoticeStatement: f.NoticeStatementFactory,
     m.CorporateGroup: f.CorporateGroupFactory,
     get_user_model(): f.UserFactory,
 }

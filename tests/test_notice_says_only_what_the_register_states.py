@@ -126,8 +126,9 @@ def test_retention_is_said_in_the_publics_words_with_its_statement_and_backup_ex
     rule = f.RetentionRuleFactory(activity=activity, statement="Two years from your last purchase",
                                   backup_exception="until backups expire after 35 days")
     text = _section(_text(org), "How long we keep it")
-    described = rule.describe()
+    described = rule.public_words()
     assert f"- Newsletter: {described[:1].upper()}{described[1:]}" in text
+    assert "Art. 17" not in text  # the sweep's admin wording never reaches the public
     assert "(as we state it: Two years from your last purchase)" in text
     assert "kept in backups: until backups expire after 35 days" in text
 

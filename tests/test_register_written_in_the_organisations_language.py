@@ -189,7 +189,7 @@ def test_a_category_shared_by_every_organisation_needs_its_name_in_one_language_
 def test_a_models_own_check_is_reported_on_the_organisations_language_box(dpo_client):
     organisation = f.OrganisationFactory(primary_language="da")
     response = _post_add(dpo_client, "privacy_registry/processingactivity", {
-        "organisation": organisation.pk, "name_da": "Kreditvurdering", "automated_decision_making": "on",
+        "organisation": organisation.pk, "name_da": "Kreditvurdering", "automated_decision_making": "true",
         "status": m.ProcessingActivity.Status.ACTIVE,
     })
     assert "automated_logic_da" in _errors(response)
