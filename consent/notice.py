@@ -765,7 +765,9 @@ def _statements(w: _Writer, org: Organisation, *topics: str) -> list[Said]:
 
 
 def _protection(w: _Writer, org: Organisation) -> None:
-    measures = list(SecurityMeasure.objects.filter(organisation=org).order_by("kind", "name"))
+    # By kind, then by name in the reader's language (a measure not translated yet by its name as written).
+    measures = sorted(SecurityMeasure.objects.filter(organisation=org).order_by("kind", "pk"),
+                      key=lambda measure: (measure.kind, measure.name.casefold()))
     statements = _statements(w, org, NoticeStatement.Topic.SECURITY, NoticeStatement.Topic.INCIDENTS,
                              NoticeStatement.Topic.STORAGE)
     if not measures and not statements:

@@ -378,7 +378,7 @@ class SystemAdmin(RegisterAdmin):
 
 
 @admin.register(SecurityMeasure)
-class SecurityMeasureAdmin(RegisterAdmin):
+class SecurityMeasureAdmin(RegisterAdmin, TranslationAdmin):
     list_display = ("name", "kind", "organisation")
     list_select_related = ("organisation",)
     list_filter = ("kind", "organisation")

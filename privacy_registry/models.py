@@ -596,7 +596,8 @@ class SecurityMeasure(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated fields (simple-history's documented way
+    # with django-modeltranslation), so the history rows keep every language.
 
     class Meta:
         ordering = ["organisation", "kind", "name"]

@@ -13,13 +13,15 @@ from .models import (
     ProcessingActivity,
     Purpose,
     Recipient,
+    SecurityMeasure,
     StatedRight,
     Transfer,
     Vendor,
 )
 from .translated import translated
 
-translated(Organisation, ("rights_request_requirements", "scope_exclusions", "binding_language_note"),
+translated(Organisation, ("rights_request_requirements", "scope_exclusions", "binding_language_note",
+                         "registry_details", "applicable_law", "lead_authority"),
            organisation="self")
 translated(CorporateGroup, ("we_means",))
 translated(StatedRight, ("channel", "deadline", "extension", "fee", "identity_rule", "delivery_format", "conditions"),
@@ -29,6 +31,7 @@ translated(Office, ("name",), organisation="organisation")
 translated(DataSubjectCategory, ("name", "description", "age_check"), organisation="organisation")
 translated(PersonalDataCategory, ("name", "description"), organisation="organisation")
 translated(Vendor, ("service",), organisation="organisation")
+translated(SecurityMeasure, ("name", "description"), organisation="organisation")
 translated(
     ProcessingActivity, ("name", "description", "retention_statement", "automated_logic"),
     organisation="organisation",

@@ -26,6 +26,7 @@ TRANSLATED_WITH_HISTORY = {
     "privacy_registry.ProcessingActivity", "privacy_registry.Purpose", "privacy_registry.DataSource",
     "privacy_registry.Recipient", "privacy_registry.Transfer", "consent.ConsentPurpose", "consent.Cookie",
     "privacy_registry.Vendor", "privacy_registry.PrivacyContact", "privacy_registry.Office",
+    "privacy_registry.SecurityMeasure",
 }
 
 

@@ -5,8 +5,8 @@ Danish) as well as in English: the generated notice then reads in the visitor's 
 register's own texts included (activities, purposes, sources, recipients, retention rules, cookies, consent
 purposes, its statements). Wording is the project's own. Keys are the texts as ``seed_data`` (or the loader of an
 app above the register) writes them: English, except Avara's statements, which it writes in Swedish; a test checks
-that each still names a demo row. Proper names (Avara AS, 7Sense) stay as they are. Security measures and system
-descriptions are not translated fields of the register, so they have no entry here."""
+that each still names a demo row. Proper names (Avara AS, 7Sense) stay as they are. System descriptions are not
+translated fields of the register, so they have no entry here."""
 from __future__ import annotations
 
 from django.apps import apps
@@ -24,6 +24,7 @@ from ..models import (
     ProcessingActivity,
     Purpose,
     Recipient,
+    SecurityMeasure,
     Vendor,
 )
 from ..translated import ORGANISATION_PATHS
@@ -233,6 +234,54 @@ TRANSLATIONS: dict[tuple[type[models.Model] | str, str, str | None], dict[str, d
         "Sub-processors 7Sense engages for the customer system.": {
             "sv": "Underbiträden som 7Sense anlitar för kundsystemet.",
             "da": "Underdatabehandlere, som 7Sense benytter til kundesystemet."},
+    },
+    (Organisation, "registry_details", "avara"): {
+        "Norwegian organisation number.": {"sv": "Norskt organisationsnummer.", "da": "Norsk organisationsnummer."},
+    },
+    (Organisation, "applicable_law", "avara"): {
+        "Norway's Marketing Control Act, which the policy cites for consent to e-mail marketing.": {
+            "sv": "Norges marknadsföringslag, som integritetspolicyn hänvisar till för samtycke till "
+                  "marknadsföring via e-post.",
+            "da": "Norges markedsføringslov, som privatlivspolitikken henviser til for samtykke til markedsføring "
+                  "via e-mail."},
+    },
+    (SecurityMeasure, "name", "avara"): {
+        "Access limited to marketing, customer support and sales": {
+            "sv": "Åtkomst bara för marknadsföring, kundsupport och försäljning",
+            "da": "Adgang kun for marketing, kundesupport og salg"},
+        "Data processing agreement with the CRM provider": {
+            "sv": "Personuppgiftsbiträdesavtal med leverantören av kundsystemet",
+            "da": "Databehandleraftale med leverandøren af kundesystemet"},
+        "Yearly mailbox clean-up": {
+            "sv": "Årlig rensning av e-postlådor", "da": "Årlig oprydning i e-mailpostkasser"},
+        "Mail accounts closed when staff leave": {
+            "sv": "E-postkonton stängs när medarbetare slutar",
+            "da": "E-mailkonti lukkes, når medarbejdere fratræder"},
+        "No sensitive personal data by e-mail": {
+            "sv": "Inga känsliga personuppgifter via e-post", "da": "Ingen følsomme personoplysninger via e-mail"},
+        "Signed request for rights requests": {
+            "sv": "Undertecknad begäran när någon utövar sina rättigheter",
+            "da": "Underskrevet anmodning, når nogen udøver sine rettigheder"},
+    },
+    (SecurityMeasure, "description", "avara"): {
+        "Only a limited number of people in those functions see the data.": {
+            "sv": "Bara ett fåtal medarbetare inom de funktionerna kan se uppgifterna.",
+            "da": "Kun få medarbejdere i de funktioner kan se oplysningerne."},
+        "With 7Sense AS, which has agreements with its own sub-processors.": {
+            "sv": "Med 7Sense AS, som i sin tur har avtal med sina egna underbiträden.",
+            "da": "Med 7Sense AS, som selv har aftaler med sine egne underdatabehandlere."},
+        "Each employee reviews the mailbox at least yearly and deletes what is not needed.": {
+            "sv": "Varje medarbetare går igenom sin e-postlåda minst en gång om året och raderar det som inte "
+                  "behövs.",
+            "da": "Hver medarbejder gennemgår sin postkasse mindst én gang om året og sletter det, der ikke er brug "
+                  "for."},
+        "Accounts are deleted on departure; relevant messages normally go to colleagues.": {
+            "sv": "Kontot raderas när medarbetaren slutar; relevanta meddelanden förs i regel över till kollegor.",
+            "da": "Kontoen slettes, når medarbejderen fratræder; relevante beskeder overdrages som regel til "
+                  "kolleger."},
+        "An electronic copy of a signed document is required.": {
+            "sv": "Det krävs en elektronisk kopia av ett undertecknat dokument.",
+            "da": "Der kræves en elektronisk kopi af et underskrevet dokument."},
     },
     # Avara's own statements are written in Swedish (the key): English and Danish are added.
     (NoticeStatement, "text", "avara"): {
