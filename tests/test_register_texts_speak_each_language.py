@@ -105,6 +105,39 @@ def test_translations_are_entered_in_the_admin_and_the_history_keeps_every_langu
     assert purpose.history.latest().description_sv == "Skicka nyhetsbrevet varje månad"
 
 
+def test_security_measures_and_the_organisations_registration_and_law_take_a_box_per_language(dpo_client):
+    organisation = f.OrganisationFactory(primary_language="sv", registry_details="Bolagsverket, 2001",
+                                         applicable_law="Swedish Data Protection Act", lead_authority="IMY")
+    url = reverse("admin:privacy_registry_organisation_change", args=[organisation.pk])
+    page = dpo_client.get(url)
+    form_fields = set(page.context["adminform"].form.fields)
+    for field in ("registry_details", "applicable_law", "lead_authority"):
+        assert {f"{field}_en", f"{field}_sv", f"{field}_da"} <= form_fields and field not in form_fields
+    data = change_form_post_data(page)
+    data.update({"applicable_law_sv": "Dataskyddslagen (2018:218)", "change_reason": "Swedish notice"})
+    response = dpo_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    organisation.refresh_from_db()
+    assert (organisation.applicable_law_en, organisation.applicable_law_sv) == (
+        "Swedish Data Protection Act", "Dataskyddslagen (2018:218)")
+    assert organisation.history.latest().applicable_law_sv == "Dataskyddslagen (2018:218)"
+
+    # A security measure of a Swedish organisation is written in Swedish: its Swedish box is the one required.
+    add = reverse("admin:privacy_registry_securitymeasure_add")
+    page = dpo_client.get(add)
+    assert {"name_en", "name_sv", "name_da", "description_en", "description_sv", "description_da"} <= set(
+        page.context["adminform"].form.fields)
+    response = dpo_client.post(add, {"organisation": organisation.pk, "kind": "technical",
+                                     "name_sv": "Kryptering i vila", "description_sv": "Diskarna är krypterade."})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    measure = m.SecurityMeasure.objects.get(organisation=organisation)
+    assert (measure.name_en, measure.name_sv) in {(None, "Kryptering i vila"), ("", "Kryptering i vila")}
+    assert measure.history.latest().name_sv == "Kryptering i vila"
+    with translation.override("sv"):
+        text, _html = notice.render(organisation, "sv")
+    assert "Kryptering i vila: Diskarna är krypterade." in text
+
+
 def test_a_revert_brings_back_every_language(dpo_client):
     activity = f.ProcessingActivityFactory(name="Newsletter")
     m.ProcessingActivity.objects.filter(pk=activity.pk).update(name_sv="Nyhetsbrev")
