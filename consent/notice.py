@@ -19,10 +19,10 @@ Design note.
   9(2)(a), Art. 22 only where decisions are automated, objection for (e), (f) and direct marketing). Where the
   organisation states its rights (``StatedRight``), those are said as it states them and no other.
 - The request page. The link to this product's request page is the product's own service, not a channel the
-  organisation states: it is offered (as a fixed link label, "Make a request") only where the rights app serves
-  a request page for the organisation and the setting ``NOTICE_OFFERS_REQUEST_PAGE`` (default on) allows it. It is
-  one link under the rights, never presented as the organisation's channel for a right; the organisation's own
-  channels are said only as it states them (``StatedRight.channel``).
+  organisation states unless it says so: it is offered (as a fixed link label, "Make a request") only where the
+  register records that the organisation takes requests through it (``Organisation.request_page_offered``) and the
+  rights app serves the page. The organisation's own channels are said only as it states them
+  (``StatedRight.channel``).
 - Order, as a reader expects it: who we are; what we collect and why (each activity once, with whom it concerns);
   who receives it (and transfers); how long we keep it; how we protect it (when measures are recorded); your
   rights; cookies (a table). "Changes to this notice" is omitted: the register records nothing about it.
@@ -260,8 +260,8 @@ def request_path(organisation: Organisation) -> str:
         return ""
 
 
-def _offers_request_page() -> bool:
-    return settings.NOTICE_OFFERS_REQUEST_PAGE
+def _offers_request_page(org: Organisation) -> bool:
+    return org.request_page_offered
 
 
 def _country(country: Country) -> Said:
@@ -782,7 +782,7 @@ def _protection(w: _Writer, org: Organisation) -> None:
 
 def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity], base_url: str) -> None:
     w.add("h2", _("Your rights"), HEADING)
-    path = request_path(org) if _offers_request_page() else ""
+    path = request_path(org) if _offers_request_page(org) else ""
     href = f"{base_url}{path}" if path else ""
     stated = _stated_rights(org)
     if stated:
@@ -801,7 +801,7 @@ def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity],
         w.add("p", _("What a request must include: %(requirements)s") % {"requirements": requirements.text},
               requirements)
     if href:
-        w.add("link", _("Make a request"), HEADING, href=href)
+        w.add("link", _("Make a request"), field_source(org, "request_page_offered"), href=href)
 
     objection = stated.get("objection")
     marketing = [p for a in activities for p in a.purposes.all() if p.direct_marketing]
@@ -825,7 +825,7 @@ def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity],
             if details:
                 w.add("p", details.text, details)
         if href:
-            w.add("link", _("Object"), HEADING, href=href)
+            w.add("link", _("Object"), field_source(org, "request_page_offered"), href=href)
 
     if any(law.is_consent(basis=p.legal_basis, article9=p.article9_condition)
            for a in activities for p in a.purposes.all()):

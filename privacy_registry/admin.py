@@ -282,7 +282,7 @@ class OrganisationAdmin(RopaExportAdminMixin, RegisterAdmin, TranslationAdmin):
         (_("Representation"), {"fields": ("representative", "binding_language_note")}),
         (_("Notice and rights"), {"fields": (
             "privacy_notice_url", "scope_exclusions", "applicable_law", "rights_request_requirements",
-            "retention_policy_url",
+            "request_page_offered", "retention_policy_url",
         )}),
     )
 

@@ -189,6 +189,12 @@ class Organisation(models.Model):
         help_text=_("Identification asked of a requester, e.g. a copy of an identity document."),
     )
     retention_policy_url = models.URLField(_("retention and erasure policy link"), blank=True)
+    request_page_offered = models.BooleanField(
+        _("takes rights requests through this product's request page"), default=False,
+        help_text=_("Tick only where the organisation names this product's request page as a channel for "
+                    "requests: the notice then links to it. Unticked, the notice names only the channels the "
+                    "organisation states."),
+    )
     primary_language = models.CharField(
         _("language the register is written in"), max_length=8, choices=settings.LANGUAGES, default="en",
         help_text=_("Its texts are required in this language; the others are optional, and a reader whose "

@@ -536,9 +536,6 @@ SERVER_EMAIL = _mail_address("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("PUBLIC_BASE_URL must be an http(s):// URL")
-# The generated notice links to this product's request page (said as this page, never as the organisation's own
-# channel); off where the organisation takes requests elsewhere only.
-NOTICE_OFFERS_REQUEST_PAGE = env.bool("NOTICE_OFFERS_REQUEST_PAGE", default=True)
 # Off: a verified request waits for a DPO's approval in the admin. On: it is carried out as soon as it is verified.
 RIGHTS_AUTO_EXECUTE = env.bool("RIGHTS_AUTO_EXECUTE", default=False)
 # How long the confirmation link in the first e-mail works, and how long after that the unverified request keeps

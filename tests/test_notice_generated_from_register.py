@@ -158,7 +158,8 @@ def test_rights_contact_complaint_and_cookies(demo, slug):
     assert ("(Art. 7(3))" in text) == bool(consent)
     if "(Art. 7(3))" in text:
         assert "through the link in each of our e-mails" not in text  # not said unless stated
-    assert f"/privacy/{org.slug}/request/" in text
+    # The request page only where the register says the organisation takes requests there (no seed names it).
+    assert (f"/privacy/{org.slug}/request/" in text) == org.request_page_offered
     if org.lead_authority:
         assert org.lead_authority in text
     cookies = Cookie.objects.filter(organisation=org)

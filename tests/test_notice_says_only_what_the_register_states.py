@@ -7,7 +7,6 @@ basis in the organisation's own words, where data is stored; each activity once;
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 
 from consent import notice
 from consent.models import Cookie
@@ -52,12 +51,16 @@ def test_consent_withdrawal_says_the_law_and_only_the_channel_the_organisation_s
     assert "how to ask: Reply STOP to any message" in _section(_text(org), "Withdrawing your consent")
 
 
-def test_the_request_page_is_offered_only_where_the_setting_allows(org, activity):
+def test_the_request_page_is_offered_only_where_the_register_says_the_organisation_takes_requests_there(
+        org, activity):
     f.PurposeFactory(activity=activity, legal_basis=m.LegalBasis.CONTRACT)
-    assert "- Make a request: /privacy/fakta/request/" in _text(org).splitlines()
-    with override_settings(NOTICE_OFFERS_REQUEST_PAGE=False):
-        text = _text(org)
+    text = _text(org)
     assert "Make a request" not in text and "/request/" not in text
+    org.request_page_offered = True
+    org.save()
+    assert "- Make a request: /privacy/fakta/request/" in _text(org).splitlines()
+    link = next(b for b in notice.build_blocks(org) if b.kind == "link")
+    assert link.sources[0].field == "request_page_offered"
 
 
 @pytest.mark.parametrize(("value", "said", "unsaid"), [
