@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy_registry', '0014_notice_statement_languages'),
+        ('privacy_registry', '0015_more_texts_per_language'),
     ]
 
     operations = [
