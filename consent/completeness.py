@@ -24,12 +24,13 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from privacy_registry import law
 from privacy_registry.checks import Finding, Severity, admin_change_url, get_checks
 from privacy_registry.models import LegalBasis, Organisation, PrivacyContact
 from privacy_registry.selectors import register_findings
 
 from .models import ConsentPurpose, Cookie
-from .notice import REQUIRED_PROVISION, RIGHT_LABELS, STATUTORY_RIGHTS, _activities, _stated_rights
+from .notice import REQUIRED_PROVISION, RIGHT_LABELS, _activities, _stated_rights, law_gives
 
 # Register checks that say, about the same record, what a notice item says: the register's line keeps the record.
 SAME_AS_NOTICE_ITEM = {"R001": "purposes", "R002": "basis", "R016": "basis", "R006": "safeguard",
@@ -172,7 +173,8 @@ def _notice_items(report: _Collector, org: Organisation) -> None:
             if not purpose.legal_basis:
                 if not said("basis", purpose):
                     add("Art. 13(1)(c)", _("The legal basis of a purpose"), purpose_place(activity, purpose))
-            elif purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS and not purpose.legitimate_interest:
+            elif (purpose.legal_basis == LegalBasis.LEGITIMATE_INTERESTS
+                  and not (purpose.legitimate_interest or purpose.legal_basis_detail)):  # as the notice reads it
                 add("Art. 13(1)(d)", _("The legitimate interest pursued"), purpose_place(activity, purpose))
         if not activity.recipients.all():
             add("Art. 13(1)(e)", _("Recipients (or that there are none)"), at_activity)
@@ -217,11 +219,9 @@ def _notice_items(report: _Collector, org: Organisation) -> None:
         add("Art. 13(2)(b)", _("How the organisation offers each right (channel, deadline, fee): the register states "
                                "none, so the notice lists the rights the GDPR gives"), at_org)
     else:
-        expected = [*STATUTORY_RIGHTS[:-1], "objection", "complaint"]
-        if any(a.automated_decision_making for a in activities):
-            expected.append("automated_decisions")
-        if any(p.legal_basis == LegalBasis.CONSENT for a in activities for p in a.purposes.all()):
-            expected.append("withdraw_consent")
+        # The rights the GDPR gives for these purposes (privacy_registry.law, as the notice says them), and the
+        # right to complain whatever the purposes.
+        expected = [key for key in law.RIGHTS if key == "complaint" or law_gives(activities, key)]
         for key in expected:
             if key not in stated:
                 add("Art. 13(2)(b)-(d)", _("Whether and how the organisation offers a right"),

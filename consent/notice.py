@@ -242,7 +242,8 @@ def _activities(organisation: Organisation) -> list[ProcessingActivity]:
                      .prefetch_related(Prefetch("vendor__sub_processors",
                                                 queryset=Vendor.objects.select_related("country").order_by("name")))
                      .order_by("kind", "pk")),
-            Prefetch("transfers", queryset=Transfer.objects.select_related("vendor", "destination").order_by("pk")),
+            Prefetch("transfers", queryset=Transfer.objects.select_related(
+                "vendor", "destination", "receiving_organisation").order_by("pk")),
             Prefetch("retention_rules", queryset=RetentionRule.objects.select_related(
                 "subject_category", "data_category").order_by("pk")),
             Prefetch("systems", queryset=System.objects.prefetch_related(
@@ -515,13 +516,12 @@ def _transfer(w: _Writer, transfer: Transfer) -> Said:
 
 
 def _rule_words(w: _Writer, rule: RetentionRule) -> Said:
-    """One retention rule in the public's words: the structured rule (``public_words`` where the model has it, else
-    ``describe``) beside the organisation's own statement; a rule with no period is its statement only."""
+    """One retention rule in the public's words (``RetentionRule.public_words``, never the sweep's admin wording)
+    beside the organisation's own statement; a rule with no period is its statement only."""
     statement = w.read(rule, "statement")
     pieces: list[Said | Source] = []
     if rule.has_start and rule.period is not None:
-        words = getattr(rule, "public_words", None)
-        text = str(words() if callable(words) else rule.describe())
+        text = rule.public_words()
         text = text[:1].upper() + text[1:]
         pieces += [field_source(rule, n) for n in ("period_amount", "trigger", "action")]
         if statement:
@@ -532,7 +532,7 @@ def _rule_words(w: _Writer, rule: RetentionRule) -> Said:
         text = statement.text
         pieces.append(statement)
     elif rule.is_event_triggered:
-        text = rule.describe()
+        text = rule.public_words()
         text = text[:1].upper() + text[1:]
         pieces += [field_source(rule, "trigger_event"), field_source(rule, "action")]
     else:
@@ -807,7 +807,9 @@ def _rights(w: _Writer, org: Organisation, activities: list[ProcessingActivity],
     marketing = [p for a in activities for p in a.purposes.all() if p.direct_marketing]
     grounds = any(p.legal_basis in {LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTERESTS}
                   for a in activities for p in a.purposes.all())
-    if (objection is not None and objection.offered != "no") or (not stated and law_gives(activities, "objection")):
+    # The right to object is the law's (Art. 21(4): brought to the person's attention explicitly): said wherever
+    # the law gives it, whatever the organisation states, and wherever the organisation states that it offers it.
+    if (objection is not None and objection.offered != "no") or law_gives(activities, "objection"):
         w.add("h2", _("Your right to object (Art. 21)"), HEADING)
         if grounds:
             w.add("p", str(law.RIGHTS["objection"].words), law_source("GDPR Art. 21(1)"))

@@ -25,6 +25,8 @@ def _notice_rights(org: m.Organisation) -> set[str]:
         for key, right in law.RIGHTS.items():
             if str(right.words) in text:
                 told.add(key)
+        if str(law.DIRECT_MARKETING_WORDS) in text:  # the objection to direct marketing (Art. 21(2)-(3))
+            told.add("objection")
     return told
 
 
@@ -55,6 +57,9 @@ CASES = {
     "public task": {"basis": "e"},
     "legal obligation": {"basis": "c"},
     "direct marketing on legitimate interests": {"basis": "f", "direct_marketing": True},
+    # Only direct marketing gives the objection here (Art. 21(2)): a basis that gives none of its own.
+    "direct marketing on consent": {"basis": "a", "direct_marketing": True},
+    "direct marketing on contract": {"basis": "b", "direct_marketing": True},
 }
 
 

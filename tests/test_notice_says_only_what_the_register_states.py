@@ -224,3 +224,12 @@ def test_the_cookie_table_is_a_table_in_text_and_html(org):
     assert all(line[purpose_at:].startswith(("Purpose", "Counts", "Keeps", "-")) for line in table)
     assert "<table><thead><tr><th scope=\"col\">Cookie</th>" in html
     assert "<td>_ga</td><td>Google Analytics</td>" in html and "<td>not stated</td>" in html
+
+
+def test_a_rule_counted_from_an_event_is_said_in_the_publics_words(org, activity):
+    f.RetentionRuleFactory(activity=activity, trigger=RetentionRule.Trigger.EVENT,
+                           trigger_event="the contract is cancelled", period_amount=30,
+                           period_unit="days", statement="", enabled=False)
+    text = _section(_text(org), "How long we keep it")
+    assert "30 days after the contract is cancelled" in text
+    assert "Art. 17" not in text and "erase (" not in text  # the sweep's admin wording never reaches the public

@@ -191,6 +191,7 @@ class PurposeItem:
     retention_statement: str = ""  # only where the purpose's period differs from the activity's
     legal_basis_not_stated: bool = False  # the organisation states none (apart from "not recorded yet")
     legal_basis_as_stated: str = ""
+    direct_marketing: bool = False  # the objection of Art. 21(2)-(3) stops it
 
 
 @dataclass(frozen=True)
@@ -613,6 +614,7 @@ def _purpose(purpose) -> PurposeItem:
         consequence_of_not_providing=purpose.consequence_of_not_providing,
         retention_statement=purpose.retention_statement,
         legal_basis_not_stated=purpose.legal_basis_not_stated, legal_basis_as_stated=purpose.legal_basis_as_stated,
+        direct_marketing=purpose.direct_marketing,
     )
 
 

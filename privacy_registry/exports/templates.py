@@ -311,7 +311,7 @@ def derived_rights(p: PurposeItem, activity: ActivityItem) -> list[str]:
     gives them (the notice reads the same rules): empty when no basis is recorded."""
     return law.rights_given(
         basis=p.legal_basis, article9=p.article9_condition,
-        direct_marketing=getattr(p, "direct_marketing", False),
+        direct_marketing=p.direct_marketing,
         automated_means=activity.processed_by_automated_means,
         automated_decisions=activity.automated_decision_making is True,
     )
