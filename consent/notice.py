@@ -34,7 +34,6 @@ Design note.
 """
 from __future__ import annotations
 
-import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,10 +135,6 @@ class Block:
     def sources(self) -> tuple[Source, ...]:
         return self.source if isinstance(self.source, tuple) else (self.source,)
 
-    @property
-    def untranslated(self) -> bool:
-        return bool(self.language) or any(self.row_languages)
-
 
 @dataclass(frozen=True)
 class Said:
@@ -193,15 +188,8 @@ class _Writer:
         return Said(str(text), (field_source(obj, name),))
 
     def add(self, kind: str, text: str, *parts: Said | Source, href: str = "", **table: Any) -> None:
-        sources: list[Source] = []
-        foreign = ""
-        for part in parts:
-            if isinstance(part, Source):
-                sources.append(part)
-            elif part:  # an empty text is no source of what the block says
-                sources.extend(part.sources)
-                foreign = foreign or part.foreign
-        self.blocks.append(Block(kind, text, href, tuple(dict.fromkeys(sources)), foreign, **table))
+        pieces = said(text, *parts)
+        self.blocks.append(Block(kind, text, href, tuple(dict.fromkeys(pieces.sources)), pieces.foreign, **table))
 
 
 def said(text: str, *parts: Said | Source) -> Said:
@@ -211,7 +199,7 @@ def said(text: str, *parts: Said | Source) -> Said:
     for part in parts:
         if isinstance(part, Source):
             sources.append(part)
-        elif part:
+        elif part:  # an empty text is no source of what the words say
             sources.extend(part.sources)
             foreign = foreign or part.foreign
     return Said(text, tuple(sources), foreign)
@@ -1007,20 +995,3 @@ def preview(organisation: Organisation, language: str) -> Preview:
                 if row_language:
                     untranslated.append((" · ".join(cell for cell in row if cell), row_language, described))
         return Preview(html=html, untranslated=untranslated)
-
-
-def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """(kind, line) of a line diff between two texts: kind is "added", "removed" or "same" (context)."""
-    lines = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
-        if line.startswith(("---", "+++")):
-            continue
-        if line.startswith("@@"):
-            lines.append(("hunk", "…"))
-        elif line.startswith("+"):
-            lines.append(("added", line[1:]))
-        elif line.startswith("-"):
-            lines.append(("removed", line[1:]))
-        else:
-            lines.append(("same", line[1:]))
-    return lines

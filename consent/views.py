@@ -291,7 +291,7 @@ def notice_diff(request: HttpRequest, organisation: str) -> HttpResponse:
     old_text, new_text = old.text(language), new.text(language)
     return _in_language(language, request, "consent/public/notice_diff.html", {
         "organisation": org, "old": old, "new": new, "versions": ordered,
-        "lines": notice.diff_lines(old_text, new_text), "sections": sectioned_diff(old_text, new_text),
+        "sections": sectioned_diff(old_text, new_text),
     })
 
 

@@ -211,9 +211,6 @@ class LanguageFormMixin:
         super()._update_errors(errors)
 
 
-# The name it had before it also chose the required language.
-LanguageErrorsMixin = LanguageFormMixin
-
 
 class LanguageInlineFormSet(BaseInlineFormSet):
     """Inline rows belong to their parent's organisation: each row's form requires its texts in the parent's

@@ -84,8 +84,9 @@ def test_earlier_versions_and_the_diff_are_reachable_from_the_page_in_the_langua
     diff_href = re.search(r'href="(/privacy/sprog/changes/\?from=1&amp;to=2[^"]*)"', page).group(1)
     diff = client.get(diff_href.replace("&amp;", "&"))
     assert diff.status_code == 200 and diff["Content-Language"] == "sv"
-    assert any(kind == "added" and "Deliver and invoice the orders" in line for kind, line in diff.context["lines"])
-    assert any(kind == "removed" and "Deliver the orders" in line for kind, line in diff.context["lines"])
+    lines = [line for section in diff.context["sections"] for line in section.lines]
+    assert any(kind == "added" and "Deliver and invoice the orders" in line for kind, line in lines)
+    assert any(kind == "removed" and "Deliver the orders" in line for kind, line in lines)
     earlier = client.get("/privacy/sprog/version/1/", {"lang": "sv"})
     assert earlier["Content-Language"] == "sv"
     assert _translated("sv", "This is an earlier version.") in earlier.content.decode()

@@ -72,7 +72,7 @@ def test_publish_twice_with_a_change_gives_two_versions_and_a_diff_that_shows_it
     assert "Deliver the orders – " in earlier and "invoice them" not in earlier and "earlier version" in earlier
 
     diff = client.get("/privacy/notice-ab/changes/", {"from": 1, "to": 2})
-    lines = diff.context["lines"]
+    lines = [line for section in diff.context["sections"] for line in section.lines]
     basis = "Art. 6(1)(b) contract or steps before a contract"
     assert ("removed", f"- Deliver the orders – {basis}") in lines
     assert ("added", f"- Deliver the orders and invoice them – {basis}") in lines
